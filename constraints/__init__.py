@@ -1,0 +1,1 @@
+"""The constraint catalog, one module per group (see CATALOG.md)."""

@@ -1,0 +1,1 @@
+"""Bundled data: base prompts and demo cases."""

@@ -1,0 +1,516 @@
+"""Japanese text analysis: the one place that normalises, segments and tokenizes answers.
+
+Every definition here is a section of CATALOG.md ("Counting and matching rules"), named in the
+docstrings by its tag (§IN, §C, §L, §B, §P, §MD, §S, §W, §R, §N, §K, §FOLD). A `Response` computes
+each view lazily and once, so checking one answer against many constraints tokenizes it once.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import NamedTuple
+
+import regex
+
+# --- characters (§C) -------------------------------------------------------------------------
+
+WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+_WS_CLASS = "".join(f"\\u{ord(c):04x}" for c in WHITESPACE)
+_NON_WS_GRAPHEME = regex.compile(rf"(?![{_WS_CLASS}])\X")
+_WS_RE = regex.compile(rf"[{_WS_CLASS}]")
+# Code points that take the class of the preceding base (§C): marks, ZWJ, variation selectors.
+_ATTACHED_RE = regex.compile(r"[\p{M}\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+_SIMPLE_TEXT = regex.compile(r"[\x00-\u02ff\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]*")
+
+
+def is_space(ch: str) -> bool:
+    return ch.isspace()
+
+
+def char_count(text: str) -> int:
+    """chars(x): non-whitespace extended grapheme clusters."""
+    if _SIMPLE_TEXT.fullmatch(text):  # no combining sequences possible: count code points
+        return len(text) - len(_WS_RE.findall(text))
+    return len(_NON_WS_GRAPHEME.findall(text))
+
+
+def graphemes(text: str) -> list[str]:
+    return regex.findall(r"\X", text)
+
+
+def base_code_points(text: str) -> str:
+    """The text without code points that attach to a preceding base, for per-code-point class tests."""
+    return _ATTACHED_RE.sub("", text)
+
+
+# --- script classes ---------------------------------------------------------------------------
+
+HIRAGANA = r"\p{sc=Hiragana}ー"
+KATAKANA = r"\p{sc=Katakana}ーｰﾞﾟ"  # half-width voiced marks are Common
+HAN = r"\p{sc=Han}々〆〇"
+KANA_OR_KANJI = regex.compile(rf"[\p{{sc=Hiragana}}\p{{sc=Katakana}}{HAN}ー]")
+LATIN_LETTER = regex.compile(r"\p{sc=Latin}")
+
+
+def has_japanese(text: str) -> bool:
+    return KANA_OR_KANJI.search(text) is not None
+
+
+# --- width folding (§FOLD) --------------------------------------------------------------------
+
+_FOLD_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII variants U+FF01-FF5E become ASCII; offsets are preserved (1:1)."""
+    return text.translate(_FOLD_TABLE)
+
+
+# --- input (§IN) --------------------------------------------------------------------------------
+
+def normalize_completion(completion: str) -> str:
+    """R: remove reasoning up to the last </think>, unify line ends, NFC."""
+    end = completion.rfind("</think>")
+    if end >= 0:
+        completion = completion[end + len("</think>"):]
+    if "<think>" in completion:  # an unclosed reasoning block leaves nothing
+        completion = ""
+    completion = completion.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", completion)
+
+
+def normalize_document(text: str) -> str:
+    """§DOC normalisation: LF, NFC, no trailing whitespace per line, no leading/trailing blank lines."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [line.rstrip() for line in text.split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+# --- lines, fences, paragraphs (§L §B §P) -------------------------------------------------------
+
+_FENCE_OPEN = regex.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+
+
+def fence_mask(lines: list[str]) -> list[bool]:
+    """True for lines inside a fenced code block, fence lines included (CommonMark rules)."""
+    mask = [False] * len(lines)
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        if fence is None:
+            m = _FENCE_OPEN.match(line)
+            if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+                fence = m.group(1)
+                mask[i] = True
+        else:
+            mask[i] = True
+            stripped = line.strip()
+            if (len(line) - len(line.lstrip(" ")) <= 3 and stripped
+                    and set(stripped) == {fence[0]} and len(stripped) >= len(fence)):
+                fence = None
+    return mask
+
+
+def is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+# --- the Markdown text view (§MD) ---------------------------------------------------------------
+
+_HTML_COMMENT = regex.compile(r"<!--.*?-->", regex.DOTALL)
+_TABLE_DELIMITER = regex.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_BLOCK_MARKUP = regex.compile(
+    r"^ {0,3}(?:>[ \t]?)*"
+    r"(?:#{1,6}(?=[ \t]|$)[ \t]*)?"
+    r"(?:[-*+•][ \t]+|・[ \t]*|(?:\d{1,9}[.)][ \t]+|[(（]\d{1,9}[)）][ \t]*|[①-⑳][ \t]*))?"
+)
+_INLINE = [
+    (regex.compile(r"!\[([^\]\n]{0,500})\]\([^)\n]{0,2000}\)"), r"\1"),
+    (regex.compile(r"\[([^\]\n]{0,500})\]\([^)\n]{0,2000}\)"), r"\1"),
+    (regex.compile(r"\*\*([^*\n]{1,2000}?)\*\*"), r"\1"),
+    (regex.compile(r"__([^_\n]{1,2000}?)__"), r"\1"),
+    (regex.compile(r"`([^`\n]{1,2000})`"), r"\1"),
+    (regex.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>\n]{0,500})?/?>"), ""),
+]
+
+
+def _split_cells(line: str) -> list[str]:
+    cells = regex.split(r"(?<!\\)\|", line.strip())
+    if cells and not cells[0].strip():
+        cells = cells[1:]
+    if cells and not cells[-1].strip():
+        cells = cells[:-1]
+    return cells
+
+
+def markdown_text_lines(text: str) -> list[str]:
+    """§MD: the lines that sentences and words are read from."""
+    lines = text.split("\n")
+    mask = fence_mask(lines)
+    kept = "\n".join(line for line, fenced in zip(lines, mask, strict=True) if not fenced)
+    if "<!--" in kept:
+        kept = _HTML_COMMENT.sub("", kept)
+    lines = kept.split("\n")
+    delimiter = [("|" in ln and "-" in ln and _TABLE_DELIMITER.match(ln) is not None) for ln in lines]
+    in_table = [False] * len(lines)
+    for i, is_delim in enumerate(delimiter):
+        if not is_delim:
+            continue
+        j = i - 1
+        if j >= 0 and "|" in lines[j]:
+            in_table[j] = True
+        j = i + 1
+        while j < len(lines) and "|" in lines[j] and not delimiter[j]:
+            in_table[j] = True
+            j += 1
+    out: list[str] = []
+    for line, is_delim, is_row in zip(lines, delimiter, in_table, strict=True):
+        if is_delim:
+            continue
+        for piece in (_split_cells(line) if is_row else [line]):
+            piece = _BLOCK_MARKUP.sub("", piece, count=1)
+            for pattern, repl in _INLINE:
+                if pattern.pattern[0] in piece or "<" in pattern.pattern[:2]:
+                    piece = pattern.sub(repl, piece)
+            out.append(piece)
+    return out
+
+
+# --- sentences (§S) -----------------------------------------------------------------------------
+
+OPENERS = "「『（(【［[〈《“"
+CLOSERS = "」』）)】］]〉》”"
+_SENTENCE_EVENT = regex.compile(
+    r"[「『（(【［\[〈《“」』）)】］\]〉》”]|[。！？!?]+|\.(?=\s|$)"
+)
+_TRAILER = regex.compile(r"(?:[」』）)】］\]〉》”]|\p{Extended_Pictographic}[\p{M}\ufe0f\u200d\p{Extended_Pictographic}\p{Emoji_Modifier}]*)*")
+_HAS_LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
+
+
+class Sentence(NamedTuple):
+    text: str
+    kind: str  # "question" | "exclamation" | "statement"
+    line: int  # index into Response.md_lines
+    start: int
+    end: int
+
+
+def _sentence_kind(terminator: str) -> str:
+    if "?" in terminator or "？" in terminator:
+        return "question"
+    if "!" in terminator or "！" in terminator:
+        return "exclamation"
+    return "statement"
+
+
+def split_sentences(md_lines: list[str]) -> list[Sentence]:
+    sentences: list[Sentence] = []
+
+    def emit(line_no: int, line: str, start: int, end: int, terminator: str) -> None:
+        piece = line[start:end]
+        if _HAS_LETTER_OR_DIGIT.search(piece):
+            lead = len(piece) - len(piece.lstrip())
+            trail = len(piece.rstrip())
+            sentences.append(Sentence(piece.strip(), _sentence_kind(terminator), line_no,
+                                      start + lead, start + trail))
+
+    for line_no, line in enumerate(md_lines):
+        depth = 0
+        start = 0
+        for m in _SENTENCE_EVENT.finditer(line):
+            token = m.group()
+            if token in OPENERS:
+                depth += 1
+            elif token in CLOSERS:
+                depth = max(0, depth - 1)
+            elif depth == 0 and m.start() >= start:
+                end = m.end()
+                trailer = _TRAILER.match(line, end)
+                if trailer:
+                    end = trailer.end()
+                emit(line_no, line, start, end, token)
+                start = end
+        if start < len(line):
+            emit(line_no, line, start, len(line), "")
+    return sentences
+
+
+# --- tokens and words (§W §R) ---------------------------------------------------------------------
+
+class Token(NamedTuple):
+    surface: str
+    pos1: str
+    pos2: str
+    pos3: str
+    lemma: str
+    kana: str | None
+    pron: str | None
+    ctype: str
+    cform: str
+    line: int
+    start: int
+    end: int
+
+
+NON_WORD_POS = frozenset({"補助記号", "記号", "空白"})
+FUNCTION_POS = frozenset({"助詞", "助動詞"})
+CONTENT_POS = frozenset({"名詞", "代名詞", "動詞", "形容詞", "形状詞", "副詞", "連体詞", "接続詞", "感動詞"})
+_DIGITS = regex.compile(r"[0-9０-９]+")
+
+
+@lru_cache(maxsize=1)
+def tagger():
+    import fugashi  # imported lazily: `jfbench list` should not pay for the dictionary
+
+    return fugashi.Tagger()
+
+
+def _field(value: str | None) -> str:
+    return value if value and value != "*" else ""
+
+
+def tokenize_line(line: str, line_no: int = 0) -> list[Token]:
+    tokens: list[Token] = []
+    pos = 0
+    for node in tagger()(line):
+        f = node.feature
+        pos += len(node.white_space)
+        surface = node.surface
+        start = line.find(surface, pos) if line.startswith(surface, pos) is False else pos
+        if start < 0:
+            start = pos
+        end = start + len(surface)
+        pos = end
+        tokens.append(Token(surface, f.pos1 or "", _field(f.pos2), _field(f.pos3), f.lemma or surface,
+                            f.kana, f.pron, _field(f.cType), _field(f.cForm), line_no, start, end))
+    return tokens
+
+
+def _join_numbers(tokens: list[Token]) -> list[Token]:
+    """Digit tokens joined by ',' or '.' between digits (1,000 / 3.14) form one word."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if _DIGITS.fullmatch(tok.surface):
+            end_tok = tok
+            j = i
+            while (j + 2 < len(tokens) and tokens[j + 1].surface in {",", ".", "，", "．"}
+                   and _DIGITS.fullmatch(tokens[j + 2].surface)
+                   and tokens[j + 1].start == end_tok.end and tokens[j + 2].start == tokens[j + 1].end):
+                end_tok = tokens[j + 2]
+                j += 2
+            if j > i:
+                tok = tok._replace(surface="".join(t.surface for t in tokens[i:j + 1]), end=end_tok.end)
+                tok = tok._replace(lemma=tok.surface)
+            out.append(tok)
+            i = j + 1
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+_SMALL_KANA = frozenset("ャュョァィゥェォヮ")
+_HIRA_TO_KATA = {c: c + 0x60 for c in range(0x3041, 0x3097)}
+_KANA_RE = regex.compile(r"[\p{sc=Hiragana}\p{sc=Katakana}ー]+")
+
+
+def to_katakana(text: str) -> str:
+    return text.translate(_HIRA_TO_KATA)
+
+
+def reading(token: Token) -> str | None:
+    """§R: the UniDic kana; a kana-only surface reads as itself; anything else is unreadable."""
+    if token.kana:
+        return token.kana
+    if _KANA_RE.fullmatch(token.surface):
+        return to_katakana(token.surface)
+    return None
+
+
+def mora_count(kana: str) -> int:
+    return sum(1 for ch in kana if ch not in _SMALL_KANA and ("ァ" <= ch <= "ヺ" or ch == "ー"))
+
+
+# --- numbers (§N) -------------------------------------------------------------------------------
+
+_NUMBER = regex.compile(r"(?<![0-9])[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?(?![0-9])")
+_DOTTED_RUN = regex.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+){2,}(?![0-9])")
+KANJI_NUMERAL_CHARS = frozenset("〇一二三四五六七八九十百千万億兆")
+
+
+class NumberToken(NamedTuple):
+    text: str
+    integer: str  # digits of the integer part, without grouping commas
+    fraction: str | None  # fractional digits as written (1.50 -> "50"), None for integers
+    grouped: bool
+    start: int
+    end: int
+
+    @property
+    def value(self) -> float:
+        return float(self.integer + ("." + self.fraction if self.fraction else ""))
+
+
+def find_numbers(folded: str) -> list[NumberToken]:
+    dotted = [(m.start(), m.end()) for m in _DOTTED_RUN.finditer(folded)] if folded.count(".") >= 2 else []
+    out = []
+    for m in _NUMBER.finditer(folded):
+        if any(s <= m.start() < e for s, e in dotted):
+            continue
+        text = m.group()
+        integer, _, fraction = text.partition(".")
+        out.append(NumberToken(text, integer.replace(",", ""), fraction or None, "," in integer,
+                               m.start(), m.end()))
+    return out
+
+
+# --- keyword occurrences (§K) ---------------------------------------------------------------------
+
+def _fold_word(surface: str) -> str:
+    return unicodedata.normalize("NFKC", surface).casefold()
+
+
+@lru_cache(maxsize=4096)
+def keyword_units(keyword: str) -> tuple[str, ...]:
+    return tuple(_fold_word(t.surface) for t in tokenize_line(keyword) if t.pos1 not in NON_WORD_POS)
+
+
+def count_token_occurrences(words: list[Token], keyword: str) -> int:
+    """Non-overlapping runs of consecutive words equal to the keyword's words (NFKC + casefold)."""
+    units = keyword_units(keyword)
+    if not units:
+        return 0
+    folded = [_fold_word(w.surface) for w in words]
+    count = i = 0
+    m = len(units)
+    while i + m <= len(folded):
+        if tuple(folded[i:i + m]) == units:
+            count += 1
+            i += m
+        else:
+            i += 1
+    return count
+
+
+# --- the analysed response ------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class Response:
+    """One model answer, analysed lazily. `raw` is R (§IN) and `text` is T."""
+
+    completion: str
+    document: str | None = None
+
+    @cached_property
+    def raw(self) -> str:
+        return normalize_completion(self.completion)
+
+    @cached_property
+    def text(self) -> str:
+        return self.raw.strip()
+
+    @property
+    def empty(self) -> bool:
+        return not self.text
+
+    @cached_property
+    def chars(self) -> int:
+        return char_count(self.text)
+
+    @cached_property
+    def folded(self) -> str:
+        return fold_width(self.text)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+    @cached_property
+    def fenced(self) -> list[bool]:
+        return fence_mask(self.lines)
+
+    @cached_property
+    def blank_lines(self) -> int:
+        return sum(1 for line, f in zip(self.lines, self.fenced, strict=True) if not f and is_blank(line))
+
+    @cached_property
+    def paragraphs(self) -> list[list[str]]:
+        """§P: maximal runs of lines with no blank line (fenced lines are never blank)."""
+        paragraphs: list[list[str]] = []
+        current: list[str] = []
+        for line, fenced in zip(self.lines, self.fenced, strict=True):
+            if not fenced and is_blank(line):
+                if current:
+                    paragraphs.append(current)
+                current = []
+            else:
+                current.append(line)
+        if current:
+            paragraphs.append(current)
+        return paragraphs
+
+    @cached_property
+    def md_lines(self) -> list[str]:
+        return markdown_text_lines(self.text)
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        return split_sentences(self.md_lines)
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        out: list[Token] = []
+        for i, line in enumerate(self.md_lines):
+            if line.strip():
+                out.extend(tokenize_line(line, i))
+        return out
+
+    @cached_property
+    def words(self) -> list[Token]:
+        return [t for t in _join_numbers(self.tokens) if t.pos1 not in NON_WORD_POS]
+
+    def sentence_words(self, sentence: Sentence) -> list[Token]:
+        return [w for w in self.words
+                if w.line == sentence.line and w.start >= sentence.start and w.end <= sentence.end]
+
+    @cached_property
+    def numbers(self) -> list[NumberToken]:
+        return find_numbers(self.folded)
+
+    @cached_property
+    def kanji_numerals(self) -> list[Token]:
+        return [t for t in self.tokens
+                if t.pos2 == "数詞" and t.surface and set(t.surface) <= KANJI_NUMERAL_CHARS]
+
+    @cached_property
+    def doc(self) -> Response | None:
+        return None if self.document is None else Response(normalize_document(self.document))
+
+    def count_keyword(self, keyword: str) -> int:
+        return count_token_occurrences(self.words, keyword)
+
+
+_CACHE: OrderedDict[tuple[str, str | None], Response] = OrderedDict()
+_CACHE_SIZE = 256
+
+
+def analyse(completion: str, document: str | None = None) -> Response:
+    """A `Response` for this answer, shared with earlier calls through a bounded LRU cache."""
+    key = (completion, document)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        _CACHE.move_to_end(key)
+        return hit
+    response = Response(completion, document)
+    _CACHE[key] = response
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return response

@@ -1,0 +1,1 @@
+"""Judge rubrics (text templates), shipped as jfbench.judges."""
