@@ -213,6 +213,10 @@ def _first_offender(text: str, allowed_ws: str, ok_width: set[str], extra_ok: st
     return None
 
 
+def _is_full_width(text: str) -> bool:
+    return bool(text) and _first_offender(text, "\u3000", {"F", "W", "A"}) is None
+
+
 def _describe(ch: str) -> str:
     return f"{ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')})"
 
@@ -228,7 +232,7 @@ class FullWidth(Constraint):
         "notation.snake_case", "notation.title_case", "character.half_width", "character.romaji_only",
         "character.lowercase", "character.uppercase", "style.english", "style.british_english",
         "style.american_english", "ifbench_format.sub_bullets", "ifbench_format.thesis_lines",
-        "ifbench_format.staircase_indent", "format.markdown*", "format.numbered_list", "format.citations",
+        "ifbench_format.staircase_indent",
     )
     test_wording = "すべて全角文字で書いてください。英数字や記号も全角（例：ＡＢＣ、１２３、！）にし、半角文字や半角カタカナ、半角スペースは使わないでください。"
     train_wordings = (
@@ -245,6 +249,19 @@ class FullWidth(Constraint):
         E(response="ｶﾀｶﾅは半角です。", passed=False),
         E(response="今日は 晴れです。", passed=False, note="ASCII space"),
     )
+
+    def param_conflict(self, other: Constraint) -> str | None:
+        p = other.params
+        if other.id.startswith("format.") and not (
+            (other.id == "format.bullet_points" and getattr(p, "marker", None) == "・")
+            or (other.id == "format.sentence_delimiter" and _is_full_width(getattr(p, "delimiter", "")))
+            or (other.id == "format.indent" and getattr(p, "unit", None) == "fullwidth_space")
+        ):
+            return "format syntax needs half-width characters"
+        literal = getattr(p, "prefix", None) or getattr(p, "suffix", None)
+        if other.id in {"processing.prefix", "processing.suffix"} and literal and not _is_full_width(literal):
+            return f"the literal {literal!r} is not full-width"
+        return None
 
     def check(self, r: Response) -> Verdict:
         bad = _first_offender(r.text, "\n\u3000", {"F", "W", "A"})

@@ -7,6 +7,8 @@ each view lazily and once, so checking one answer against many constraints token
 
 from __future__ import annotations
 
+import bisect
+import csv
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ _NON_WS_GRAPHEME = regex.compile(rf"(?![{_WS_CLASS}])\X")
 _WS_RE = regex.compile(rf"[{_WS_CLASS}]")
 # Code points that take the class of the preceding base (§C): marks, ZWJ, variation selectors.
 _ATTACHED_RE = regex.compile(r"[\p{M}\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef]")
-_SIMPLE_TEXT = regex.compile(r"[\x00-\u02ff\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]*")
+_SIMPLE_TEXT = regex.compile(r"[\x00-\u02ff\u3000-\u3098\u309b-\u30ff\u4e00-\u9fff\uff00-\uff9d\uffa0-\uffef]*")
 
 
 def is_space(ch: str) -> bool:
@@ -131,13 +133,18 @@ _BLOCK_MARKUP = regex.compile(
     r"(?:[-*+•][ \t]+|・[ \t]*|(?:\d{1,9}[.)][ \t]+|[(（]\d{1,9}[)）][ \t]*|[①-⑳][ \t]*))?"
 )
 _INLINE = [
-    (regex.compile(r"!\[([^\]\n]{0,500})\]\([^)\n]{0,2000}\)"), r"\1"),
-    (regex.compile(r"\[([^\]\n]{0,500})\]\([^)\n]{0,2000}\)"), r"\1"),
+    # Inner classes exclude the opening bracket too, so "[[[[..." fails fast instead of backtracking.
+    (regex.compile(r"!\[([^\[\]\n]{0,500})\]\([^()\n]{0,2000}\)"), r"\1"),
+    (regex.compile(r"\[([^\[\]\n]{0,500})\]\([^()\n]{0,2000}\)"), r"\1"),
     (regex.compile(r"\*\*([^*\n]{1,2000}?)\*\*"), r"\1"),
     (regex.compile(r"__([^_\n]{1,2000}?)__"), r"\1"),
     (regex.compile(r"`([^`\n]{1,2000})`"), r"\1"),
     (regex.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>\n]{0,500})?/?>"), ""),
 ]
+
+
+_BLOCK_START = frozenset(" >#-*+•・0123456789(（") | {chr(c) for c in range(ord("①"), ord("⑳") + 1)}
+_INLINE_HINT = regex.compile(r"[*_`\[<]")
 
 
 def _split_cells(line: str) -> list[str]:
@@ -174,9 +181,10 @@ def markdown_text_lines(text: str) -> list[str]:
         if is_delim:
             continue
         for piece in (_split_cells(line) if is_row else [line]):
-            piece = _BLOCK_MARKUP.sub("", piece, count=1)
-            for pattern, repl in _INLINE:
-                if pattern.pattern[0] in piece or "<" in pattern.pattern[:2]:
+            if piece[:1] in _BLOCK_START:
+                piece = _BLOCK_MARKUP.sub("", piece, count=1)
+            if _INLINE_HINT.search(piece):
+                for pattern, repl in _INLINE:
                     piece = pattern.sub(repl, piece)
             out.append(piece)
     return out
@@ -271,24 +279,80 @@ def tagger():
     return fugashi.Tagger()
 
 
-def _field(value: str | None) -> str:
-    return value if value and value != "*" else ""
+_CHUNK = 400  # MeCab is superlinear on long runs of unknown symbols (and can crash): feed it short pieces
+_CHUNK_BREAK = regex.compile(r"[。！？!?、，,.\s」』）)]")
+# Field positions in UniDic's raw feature string (fugashi's UnidicFeatures26 order).
+_POS1, _POS2, _POS3, _CTYPE, _CFORM, _LEMMA, _PRON, _KANA = 0, 1, 2, 4, 5, 7, 9, 17
+
+
+def _chunks(line: str) -> list[tuple[int, str]]:
+    """(offset, piece) pieces of at most _CHUNK chars, cut after punctuation or space where possible."""
+    if len(line) <= _CHUNK:
+        return [(0, line)]
+    out = []
+    pos = 0
+    while pos < len(line):
+        end = min(len(line), pos + _CHUNK)
+        if end < len(line):
+            cut = None
+            for m in _CHUNK_BREAK.finditer(line, pos + _CHUNK // 2, end):
+                cut = m.end()
+            end = cut or end
+        out.append((pos, line[pos:end]))
+        pos = end
+    return out
+
+
+def _features(raw: str) -> list[str]:
+    if '"' in raw:  # a quoted field may hold a comma
+        return next(csv.reader([raw]))
+    return raw.split(",")
+
+
+def _field(fields: list[str], i: int) -> str:
+    value = fields[i] if i < len(fields) else ""
+    return "" if value == "*" else value
+
+
+_SYMBOL_RUN = regex.compile(r"[^\p{L}\p{N}]{16,}")
+
+
+def _pieces(line: str) -> list[tuple[int, str]]:
+    """Chunks to tokenize; long runs with no letter or digit are kept whole as one non-word token."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for m in _SYMBOL_RUN.finditer(line):
+        out.extend((pos + o, p) for o, p in _chunks(line[pos:m.start()]))
+        out.append((m.start(), m.group()))
+        pos = m.end()
+    out.extend((pos + o, p) for o, p in _chunks(line[pos:]))
+    return out
 
 
 def tokenize_line(line: str, line_no: int = 0) -> list[Token]:
+    """UniDic short-unit tokens of one line, with offsets into the line."""
     tokens: list[Token] = []
-    pos = 0
-    for node in tagger()(line):
-        f = node.feature
-        pos += len(node.white_space)
-        surface = node.surface
-        start = line.find(surface, pos) if line.startswith(surface, pos) is False else pos
-        if start < 0:
-            start = pos
-        end = start + len(surface)
-        pos = end
-        tokens.append(Token(surface, f.pos1 or "", _field(f.pos2), _field(f.pos3), f.lemma or surface,
-                            f.kana, f.pron, _field(f.cType), _field(f.cForm), line_no, start, end))
+    tag = tagger()
+    for offset, piece in _pieces(line):
+        if len(piece) >= 16 and _SYMBOL_RUN.fullmatch(piece):
+            body = piece.strip()
+            if body:
+                lead = piece.index(body[0])
+                tokens.append(Token(body, "補助記号", "一般", "", body, None, None, "", "", line_no,
+                                    offset + lead, offset + lead + len(body)))
+            continue
+        pos = 0
+        for node in tag(piece):
+            fields = _features(node.feature_raw)
+            surface = node.surface
+            pos += len(node.white_space)
+            start = pos if piece.startswith(surface, pos) else max(pos, piece.find(surface, pos))
+            pos = start + len(surface)
+            kana = _field(fields, _KANA) or None
+            tokens.append(Token(surface, fields[_POS1], _field(fields, _POS2), _field(fields, _POS3),
+                                _field(fields, _LEMMA) or surface, kana, _field(fields, _PRON) or None,
+                                _field(fields, _CTYPE), _field(fields, _CFORM), line_no,
+                                offset + start, offset + pos))
     return tokens
 
 
@@ -361,9 +425,11 @@ class NumberToken(NamedTuple):
 
 def find_numbers(folded: str) -> list[NumberToken]:
     dotted = [(m.start(), m.end()) for m in _DOTTED_RUN.finditer(folded)] if folded.count(".") >= 2 else []
+    starts = [s for s, _ in dotted]
     out = []
     for m in _NUMBER.finditer(folded):
-        if any(s <= m.start() < e for s, e in dotted):
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k >= 0 and m.start() < dotted[k][1]:
             continue
         text = m.group()
         integer, _, fraction = text.partition(".")
@@ -477,9 +543,19 @@ class Response:
     def words(self) -> list[Token]:
         return [t for t in _join_numbers(self.tokens) if t.pos1 not in NON_WORD_POS]
 
-    def sentence_words(self, sentence: Sentence) -> list[Token]:
-        return [w for w in self.words
-                if w.line == sentence.line and w.start >= sentence.start and w.end <= sentence.end]
+    @cached_property
+    def sentence_words(self) -> list[list[Token]]:
+        """The words of each sentence, parallel to `sentences` (one merge pass; both are in text order)."""
+        out: list[list[Token]] = [[] for _ in self.sentences]
+        words = self.words
+        i = 0
+        for k, s in enumerate(self.sentences):
+            while i < len(words) and (words[i].line, words[i].start) < (s.line, s.start):
+                i += 1
+            while i < len(words) and words[i].line == s.line and words[i].end <= s.end:
+                out[k].append(words[i])
+                i += 1
+        return out
 
     @cached_property
     def numbers(self) -> list[NumberToken]:
@@ -487,8 +563,18 @@ class Response:
 
     @cached_property
     def kanji_numerals(self) -> list[Token]:
-        return [t for t in self.tokens
-                if t.pos2 == "数詞" and t.surface and set(t.surface) <= KANJI_NUMERAL_CHARS]
+        """§N kanji numerals; adjacent numeral tokens (百/二十/三/万) merge into one number (百二十三万)."""
+        out: list[Token] = []
+        for t in self.tokens:
+            if t.pos2 != "数詞" or not t.surface or not set(t.surface) <= KANJI_NUMERAL_CHARS:
+                continue
+            if out and out[-1].line == t.line and out[-1].end == t.start:
+                prev = out[-1]
+                out[-1] = prev._replace(surface=prev.surface + t.surface, lemma=prev.surface + t.surface,
+                                        end=t.end)
+            else:
+                out.append(t)
+        return out
 
     @cached_property
     def doc(self) -> Response | None:

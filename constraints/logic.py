@@ -1,0 +1,286 @@
+"""logic (2): negation and double negation of another rule constraint (CATALOG.md, "logic").
+
+A logic instance wraps one inner instance, given as `inner` (a constraint id) plus `inner_params`.
+The verdict is the inner's strict verdict on the same Response, inverted or kept, and the wording
+embeds the inner's test wording.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import random
+from typing import Any, ClassVar
+
+import regex
+from pydantic import Field, model_validator
+
+from jfbench import catalog
+from jfbench.catalog import (
+    PAYLOAD_FORMATS,
+    CatalogError,
+    Constraint,
+    Example,
+    Group,
+    Kind,
+    Params,
+    Verdict,
+    register,
+)
+from jfbench.ja import Response, analyse, keyword_units, normalize_document
+
+E = Example
+
+
+def build_inner(name: str, params: dict[str, Any] | None) -> Constraint:
+    """The wrapped instance: a registered rule constraint that is not itself a logic item."""
+    inner = catalog.instance(name, params or {})
+    if inner.id.startswith("logic."):
+        raise CatalogError(f"a logic constraint cannot wrap {inner.id}")
+    if inner.kind is not Kind.RULE:
+        raise CatalogError(f"{inner.id} is a {inner.kind.value} constraint; logic wraps rule constraints")
+    return inner
+
+
+class LogicParams(Params):
+    inner: str = Field(min_length=1)
+    inner_params: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _canonical(cls, data: Any) -> Any:
+        """Resolve aliases to the id and validate inner_params by building the inner instance."""
+        if not isinstance(data, dict) or not isinstance(data.get("inner"), str):
+            return data  # field validation reports the problem
+        inner = build_inner(data["inner"], data.get("inner_params"))
+        return {**data, "inner": inner.id, "inner_params": inner.params.model_dump(mode="json")}
+
+
+# E1 allow-list (CATALOG.md, Conflicts): a logic item may join a payload format only when its inner is here.
+_E1_ALLOWED = (
+    "character.*", "content.keyword_included", "content.keyword_excluded", "content.topic_included",
+    "content.topic_excluded", "content.grounded_in_prompt", "length.characters", "length.words", "notation.*",
+    "style.japanese", "style.english", "style.british_english", "style.american_english", "style.no_english",
+    "style.no_japanese", "style.polite", "style.plain", "style.formal_tone", "style.business_tone",
+    "style.easy_vocabulary", "style.difficult_vocabulary", "meta_output.no_greeting",
+    "meta_output.no_explanation", "meta_output.no_self_reference", "meta_output.no_self_attestation",
+)
+
+# Topic-neutral single-token nouns for negation(content.keyword_excluded): an ordinary answer avoids
+# them, so the negation asks for a deliberate insertion. Each tokenizes as one UniDic 普通名詞.
+CURATED_KEYWORDS = (
+    "紅茶", "地図", "時計", "手紙", "鉛筆", "封筒", "灯台", "花瓶", "風鈴", "帽子", "絵本", "切手",
+    "提灯", "蜂蜜", "金魚", "朝顔", "灯籠", "風車", "竹林", "港町", "星空", "温泉",
+)
+# Nouns too generic to serve as "a noun from the prompt".
+_STOP_NOUNS = frozenset(
+    "こと もの ため よう とき ところ これ それ あれ 場合 方法 回答 質問 説明 以下 以上 文字 内容 場所 自分 "
+    "必要 問題 部分 全体 最初 最後 結果 理由 情報 今回 次 前 後 中 上 下 方 点 件 例 等 際 他".split()
+)
+_WORD_RE = regex.compile(r"[\p{sc=Han}\p{sc=Katakana}\p{sc=Hiragana}ー]{2,12}")
+
+
+def _prompt_text(prompt: Any) -> str | None:
+    """§DOC of a base prompt (BasePrompt.task_text), a plain string, or a dict; None when absent."""
+    if prompt is None:
+        return None
+    if isinstance(prompt, str):
+        text = prompt
+    elif isinstance(prompt, dict):
+        text = prompt.get("document") or prompt.get("text")
+    else:
+        text = getattr(prompt, "task_text", None) or getattr(prompt, "document", None) or getattr(
+            prompt, "text", None)
+    return normalize_document(text) if isinstance(text, str) and text.strip() else None
+
+
+def _prompt_nouns(doc: str) -> list[str]:
+    """Common nouns of §DOC (first occurrence order) that tokenize alone as the same single word."""
+    seen: dict[str, None] = {}
+    for w in analyse(doc).words:
+        s = w.surface
+        if (w.pos1 == "名詞" and w.pos2 == "普通名詞" and s not in _STOP_NOUNS and s not in seen
+                and _WORD_RE.fullmatch(s) and keyword_units(s) == (s,)):
+            seen[s] = None
+    return list(seen)
+
+
+_CARRIERS = ("{}が好きです。", "昨日は{}を見ました。", "この{}について話します。")
+
+
+def _stable(keyword: str) -> bool:
+    """§K stability: the keyword is found exactly once in each of three carrier sentences."""
+    return all(analyse(c.format(keyword)).count_keyword(keyword) == 1 for c in _CARRIERS)
+
+
+def _with_overrides(name: str, base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """base + overrides if the inner accepts them, else base (the inner's own sample)."""
+    try:
+        return build_inner(name, {**base, **overrides}).params.model_dump(mode="json")
+    except CatalogError:
+        return base
+
+
+class _Logic(Constraint):
+    group = Group.LOGIC
+    Params = LogicParams
+    conflicts = ("logic.*",)  # at most one logic item per prompt
+    # JFBench passes the inner as a constraint object, serialised as {"module","name","kwargs"}
+    # (possibly wrapped as {"__type__": "constraint", "value": {...}}); see adapt_jfbench_params.
+    jfbench_kwargs: ClassVar[dict[str, str]] = {"positive_constraint": "inner"}
+    negate: ClassVar[bool]
+    INNERS: ClassVar[tuple[str, ...]]
+
+    def __init__(self, params: Any = None) -> None:
+        super().__init__(params)
+        self.inner = build_inner(self.params.inner, self.params.inner_params)
+
+    def display(self) -> dict[str, str]:
+        return {"inner_wording": self.inner.wording()}
+
+    @classmethod
+    def adapt_jfbench_params(cls, params: dict[str, Any]) -> dict[str, Any]:
+        record = params.get("inner")
+        if isinstance(record, str):
+            try:
+                record = json.loads(record)
+            except json.JSONDecodeError:
+                raise CatalogError("positive_constraint must be a serialised JFBench constraint") from None
+        if not isinstance(record, dict):
+            raise CatalogError("positive_constraint must be a serialised JFBench constraint")
+        inner = catalog.instance_from_jfbench(record)
+        return {"inner": inner.id, "inner_params": inner.params.model_dump(mode="json")}
+
+    # --- sampling ------------------------------------------------------------------------------
+    @classmethod
+    def sample(cls, rng: random.Random, prompt: Any = None) -> LogicParams:
+        registered = set(catalog.ids())
+        doc = _prompt_text(prompt)
+        options = [name for name in cls.INNERS if name in registered and cls._eligible(name, doc)]
+        if not options:
+            raise CatalogError(f"{cls.id}: none of its inner constraints is registered")
+        name = rng.choice(options)
+        return cls.Params(inner=name, inner_params=cls._inner_params(name, rng, prompt, doc))
+
+    @classmethod
+    def _eligible(cls, name: str, doc: str | None) -> bool:
+        return True
+
+    @classmethod
+    def _inner_params(cls, name: str, rng: random.Random, prompt: Any, doc: str | None) -> dict[str, Any]:
+        return catalog.resolve(name).sample(rng, prompt).model_dump(mode="json")
+
+    # --- conflicts -----------------------------------------------------------------------------
+    def param_conflict(self, other: Constraint) -> str | None:
+        if other.id == self.inner.id:
+            return f"{self.id} wraps {other.id}, which is also on the prompt"
+        allowed = any(fnmatch.fnmatchcase(self.inner.id, p) for p in _E1_ALLOWED)
+        if other.id in PAYLOAD_FORMATS and not allowed:
+            return f"{self.id}({self.inner.id}) cannot join the payload format {other.id} (E1)"
+        return None
+
+    # --- checking ------------------------------------------------------------------------------
+    def check(self, r: Response) -> Verdict:
+        v = self.inner.evaluate(r)
+        if v.passed is None:
+            return Verdict(passed=None, reason=f"{self.inner.id} gave no verdict: {v.reason}",
+                           method=v.method)
+        if v.passed is not self.negate:
+            verb = "fails" if self.negate else "passes"
+            return self.ok(f"{self.inner.id} {verb} as required: {v.reason}")
+        verb = "passes but must fail" if self.negate else "fails"
+        return self.fail(f"{self.inner.id} {verb}: {v.reason}")
+
+
+# Examples use inners that exist now; the sampled sets also include content.keyword_excluded,
+# content.keyword_included, style.no_stage_directions (negation), processing.prefix, format.indent and
+# notation.rounding (double negation), drawn once those groups are registered.
+
+@register
+class Negation(_Logic):
+    id = "logic.negation"
+    aliases = ("NegationLogicConstraint",)
+    negate = True
+    INNERS = ("character.japanese_punctuation", "content.keyword_excluded", "content.keyword_included",
+              "length.max_chars_per_sentence", "style.no_stage_directions")
+    test_wording = ("次の条件をわざと満たさない回答にしてください（この条件を満たしている回答は不合格です）。"
+                    "条件：{inner_wording}")
+    examples = (
+        E(response="今日は晴れです．明日は雨が降るでしょう．", passed=True,
+          params={"inner": "character.japanese_punctuation"}, note="uses ． so the inner fails"),
+        E(response="今日は晴れです。明日は、雨が降るでしょう。", passed=False,
+          params={"inner": "character.japanese_punctuation"}, note="the inner passes"),
+        E(response="駅前の広場で毎年開かれる夏祭りには、近隣の町からも大勢の人が集まり、夜遅くまでにぎわいます。",
+          passed=True, params={"inner": "length.max_chars_per_sentence", "inner_params": {"max_chars": 40}},
+          note="one 46-character sentence exceeds 40"),
+        E(response="夏祭りは毎年開かれます。近隣からも人が集まります。", passed=False,
+          params={"inner": "length.max_chars_per_sentence", "inner_params": {"max_chars": 40}},
+          note="every sentence is short, so the inner passes"),
+        E(response="結論から言うと、来週の会議は延期にしたほうがよいと考えます。", passed=True,
+          params={"inner": "jfbench:length.max_chars_per_sentence", "inner_params": {"max_chars": 25}},
+          note="the inner is given by alias; one 30-character sentence exceeds 25"),
+        E(response="  \n ", passed=False, params={"inner": "character.japanese_punctuation"},
+          note="an empty answer fails every constraint, negations included"),
+    )
+
+    @classmethod
+    def _eligible(cls, name: str, doc: str | None) -> bool:
+        if name == "content.keyword_included":
+            return doc is not None and bool(_prompt_nouns(doc))
+        return True
+
+    @classmethod
+    def _inner_params(cls, name: str, rng: random.Random, prompt: Any, doc: str | None) -> dict[str, Any]:
+        if name == "length.max_chars_per_sentence":
+            return {"max_chars": rng.choice((60, 70, 80, 90, 100))}
+        base = super()._inner_params(name, rng, prompt, doc)
+        if name == "content.keyword_excluded":
+            absent = [k for k in CURATED_KEYWORDS if doc is None or k not in doc]
+            return _with_overrides(name, base, {"keywords": [rng.choice(absent)]})
+        if name == "content.keyword_included" and doc is not None:
+            nouns = _prompt_nouns(doc)
+            rng.shuffle(nouns)
+            noun = next((n for n in nouns if _stable(n)), nouns[0])
+            return _with_overrides(name, base, {"keywords": [noun], "relation": "at_least", "count": 1})
+        return base
+
+    def param_conflict(self, other: Constraint) -> str | None:
+        reason = super().param_conflict(other)
+        if reason:
+            return reason
+        # P10: not(max_chars_per_sentence N) needs a sentence of N + 1 characters.
+        if self.inner.id == "length.max_chars_per_sentence" and other.id == "length.characters":
+            cap = getattr(other.params, "max", None)
+            if cap is not None and cap <= self.inner.params.max_chars:
+                n = self.inner.params.max_chars
+                return f"a sentence over {n} characters cannot fit the {cap}-character cap"
+        return None
+
+
+@register
+class DoubleNegation(_Logic):
+    id = "logic.double_negation"
+    aliases = ("DoubleNegationLogicConstraint",)
+    negate = False
+    INNERS = ("character.no_commas", "length.characters", "processing.prefix", "format.indent",
+              "notation.rounding")
+    test_wording = "次の条件を満たしていない回答は認められません。条件：{inner_wording}"
+    examples = (
+        E(response="今日は晴れです。明日は雨でしょう。", passed=True,
+          params={"inner": "character.no_commas"}),
+        E(response="今日は晴れです。明日は、雨でしょう。", passed=False,
+          params={"inner": "character.no_commas"}, note="the inner fails, so the double negation fails"),
+        E(response="富士山は日本で最も高い山です。", passed=True,
+          params={"inner": "length.characters", "inner_params": {"min": 10, "max": 20}},
+          note="15 characters"),
+        E(response="富士山は日本で最も高い山で、標高は3776メートルです。", passed=False,
+          params={"inner": "length.characters", "inner_params": {"min": 10, "max": 20}},
+          note="28 characters"),
+        E(response="はい。", passed=False,
+          params={"inner": "CharactersLengthConstraint", "inner_params": {"min": 10, "max": 20}},
+          note="the inner is given by alias; 3 characters"),
+    )
+
+    def param_conflict(self, other: Constraint) -> str | None:
+        # double_negation(I) counts as I: it takes all of I's conflicts.
+        return super().param_conflict(other) or catalog.conflict_between(self.inner, other)

@@ -1,0 +1,64 @@
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from jfbench import catalog
+from jfbench.prompts import BasePrompt
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOG_MD = ROOT.parent / "shared" / "CATALOG.md"
+DATA = Path(__file__).parent / "data"
+
+# Groups whose every CATALOG.md row is implemented; the others are still partial.
+COMPLETE_GROUPS = {"character", "length", "notation", "logic"}
+
+SAMPLE_PROMPTS = [
+    BasePrompt(id="p1", category="explanation",
+               text="日本の梅雨について、小学生にもわかるように説明してください。梅雨前線や季節の変化にも触れてください。"),
+    BasePrompt(id="p2", category="summary", text="次の文章を要約してください。",
+               document="江戸時代の町人文化は、商業の発展とともに花開いた。歌舞伎や浮世絵は庶民の娯楽として広まり、"
+                        "出版業の発達によって読み物も身近になった。"),
+]
+
+
+def ordinary_answers() -> list[dict]:
+    path = DATA / "ordinary_answers.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def catalog_rows() -> dict[str, dict]:
+    """id -> {alias, kind} parsed from ../shared/CATALOG.md (the spec); skips when shared/ is absent."""
+    if not CATALOG_MD.exists():
+        pytest.skip("../shared/CATALOG.md is not beside the repository")
+    rows = {}
+    for m in re.finditer(r"^\| `([a-z_]+\.[a-z0-9_]+)` \| (\S+) \| (rule|judge|hybrid) \|", CATALOG_MD.read_text(),
+                         re.MULTILINE):
+        rows[m.group(1)] = {"alias": m.group(2), "kind": m.group(3)}
+    return rows
+
+
+def catalog_list(heading: str) -> set[str]:
+    """The ids of the code block that follows a CATALOG.md heading (train split, output formats)."""
+    if not CATALOG_MD.exists():
+        pytest.skip("../shared/CATALOG.md is not beside the repository")
+    text = CATALOG_MD.read_text()
+    section = text[text.index(heading):]
+    block = section[section.index("```") + 3:]
+    return set(block[:block.index("```")].split())
+
+
+def sampled_instances(cls, draws: int = 12):
+    """Instances from the constraint's own sampler over a few seeds and prompts."""
+    out = []
+    for seed in range(draws):
+        prompt = SAMPLE_PROMPTS[seed % len(SAMPLE_PROMPTS)] if seed % 3 else None
+        out.append(cls(cls.sample(random.Random(seed), prompt)))
+    return out
+
+
+@pytest.fixture(scope="session")
+def constraints():
+    return catalog.all_constraints()
