@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import regex
 
 from jfbench.catalog import PAYLOAD_FORMATS, Constraint, Example, Group, Verdict, register
-from jfbench.ja import HAN, HIRAGANA, KATAKANA, Response, base_code_points
+from jfbench.ja import HAN, HIRAGANA, KATAKANA, Response, base_code_points, has_japanese
 
 E = Example
 
@@ -16,7 +17,7 @@ E = Example
 # Exempt spans for Western punctuation: URLs, e-mail addresses, dotted identifiers, inline code.
 _EXEMPT_SPANS = regex.compile(
     r"`[^`\n]{1,2000}`|https?://[^\s<>「」『』（）()、。]{1,2000}"
-    r"|[A-Za-z0-9._%+-]{1,200}@[A-Za-z0-9.-]{1,250}|(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+"
+    r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,200}@[A-Za-z0-9.-]{1,250}|(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+"
 )
 _WESTERN_MARKS = regex.compile(r"[,.，．､｡]")
 _ORDERED_MARKER = regex.compile(r"^[ \t]*[0-9]+\.(?=[ \t])", regex.MULTILINE)
@@ -336,11 +337,17 @@ _SCRIPT_ONLY_CONFLICTS = (
 _LETTER_OR_NUMBER = regex.compile(r"[\p{L}\p{N}]")
 
 
+@lru_cache(maxsize=8)
+def _script_patterns(allowed: str) -> tuple[regex.Pattern, regex.Pattern]:
+    return regex.compile(rf"(?![{allowed}])[\p{{L}}\p{{N}}]"), regex.compile(rf"[{allowed}]")
+
+
 def _script_check(c: Constraint, r: Response, allowed: str, name: str) -> Verdict:
-    bad = regex.search(rf"(?![{allowed}])[\p{{L}}\p{{N}}]", r.text)
+    other, wanted = _script_patterns(allowed)
+    bad = other.search(r.text)
     if bad:
         return c.fail(f"contains {_describe(bad.group())}, which is not {name}")
-    if not regex.search(rf"[{allowed}]", r.text):
+    if not wanted.search(r.text):
         return c.fail(f"contains no {name}")
     return c.ok(f"every letter and digit is {name}")
 
@@ -400,7 +407,7 @@ class KatakanaOnly(Constraint):
     id = "character.katakana_only"
     group = Group.CHARACTER
     aliases = ("KatakanaCharacterConstraint",)
-    conflicts = _SCRIPT_ONLY_CONFLICTS + ("notation.kanji_numerals", "notation.wareki_date")
+    conflicts = (*_SCRIPT_ONLY_CONFLICTS, "notation.kanji_numerals", "notation.wareki_date")
     test_wording = "カタカナだけで書いてください。ひらがな・漢字・アルファベット・数字は使わず、数もカタカナで書いてください（「ー」「・」と句読点・記号は使えます）。"
     examples = (
         E(response="キョウハ　イイ　テンキデス。", passed=True),
@@ -482,6 +489,9 @@ _ROMAJI_SYLLABLE = (
     r"|n'?(?![aiueoy])|n'(?=[aiueoy]))"
 )
 _ROMAJI_WORD = regex.compile(rf"(?:(?:([kgsztdhbpmrfjcw])(?=\1)|t(?=ch))?{_ROMAJI_SYLLABLE})+")
+_NON_LATIN_LETTER = regex.compile(r"(?!\p{sc=Latin})\p{L}")
+_WORD_BREAK = regex.compile(r"[^\p{L}'’]+|-")
+_LETTER = regex.compile(r"\p{L}")
 _LONG_VOWELS = str.maketrans("āīūēôâîûêōÂÎÛÊÔĀĪŪĒŌ", "aiueoaiueoaiueoaiueo")
 
 
@@ -512,12 +522,12 @@ class RomajiOnly(Constraint):
 
     def check(self, r: Response) -> Verdict:
         text = r.text
-        if regex.search(r"[\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Han}々〆〇]", text):
+        if has_japanese(text):
             return self.fail("contains kana or kanji")
-        letters = regex.search(r"(?!\p{sc=Latin})\p{L}", text)
+        letters = _NON_LATIN_LETTER.search(text)
         if letters:
             return self.fail(f"contains the non-Latin letter {letters.group()!r}")
-        words = [w for w in regex.split(r"[^\p{L}'’]+|-", text) if regex.search(r"\p{L}", w)]
+        words = [w for w in _WORD_BREAK.split(text) if _LETTER.search(w)]
         if not words:
             return self.fail("contains no romaji word")
         for word in words:

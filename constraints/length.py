@@ -1,9 +1,10 @@
 """length (8): characters, paragraphs, sections, sentences, words, line breaks, blank lines and
 sentence length (CATALOG.md, "length").
 
-Every count constraint shares one parameter model, `CountRange` (`min`/`max`, either may be open),
-and one Japanese renderer, `jp_range`, so JFBench's arbitrary (min, max) pairs and the catalog's
-sampled modes (between / at_most / at_least / exactly) are the same thing.
+The range rows (characters, paragraphs, sections, sentences, words) share one parameter model,
+`CountRange` (`min`/`max`, either may be open), and one Japanese renderer, `jp_range`, so JFBench's
+arbitrary (min, max) pairs and the catalog's sampled modes (between / at_most / at_least / exactly)
+are the same thing. Line breaks and blank lines are exact counts `n`, as in JFBench and the catalog.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ E = Example
 class CountRange(Params):
     """An inclusive count range; `None` leaves that side open. Subclasses narrow the field bounds."""
 
-    min: int | None = Field(default=None, ge=0)
-    max: int | None = Field(default=None, ge=0)
+    min: int | None = Field(default=None, ge=1)
+    max: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> CountRange:
@@ -34,8 +35,6 @@ class CountRange(Params):
             raise ValueError("set min, max or both")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min {self.min} is greater than max {self.max}")
-        if self.max is None and self.min == 0:
-            raise ValueError("min 0 with no max constrains nothing")
         return self
 
     def contains(self, n: int) -> bool:
@@ -87,7 +86,6 @@ class RangeConstraint(Constraint):
     unit: ClassVar[str]  # Japanese counter used by the wording (文字, 段落, 文 ...)
     noun: ClassVar[str]  # English plural noun used by the reasons
     Params: ClassVar[type[CountRange]] = CountRange
-    # JFBench's kwargs are (min, max) pairs for most rows; see adapt_jfbench_params.
 
     def display(self) -> dict[str, str]:
         return {"range": jp_range(self.params.min, self.params.max, self.unit)}
@@ -98,12 +96,12 @@ class RangeConstraint(Constraint):
     def check(self, r: Response) -> Verdict:
         n = self.count(r)
         if self.params.contains(n):
-            return self.ok(f"{n} {self.noun}, within {self.params.describe()}")
+            return self.ok(f"{n} {self.noun}, meets {self.params.describe()}")
         return self.fail(f"{n} {self.noun}, needs {self.params.describe()}")
 
     @classmethod
     def adapt_jfbench_params(cls, params: dict[str, Any]) -> dict[str, Any]:
-        # JFBench always gives both bounds; a lower bound of 0 is no bound.
+        # JFBench always gives both bounds; a lower bound of 0 is no bound (at_most).
         if params.get("min") == 0 and params.get("max") is not None:
             params = {**params, "min": None}
         return params
@@ -123,7 +121,7 @@ class CharactersLength(RangeConstraint):
     VALUES = (50, 100, 150, 200, 300, 400, 600, 800, 1200)
 
     class Params(CountRange):
-        min: int | None = Field(default=None, ge=0, le=100_000)
+        min: int | None = Field(default=None, ge=1, le=100_000)
         max: int | None = Field(default=None, ge=1, le=100_000)
 
     test_wording = ("回答の長さは、空白と改行を除いた文字数で{range}にしてください"
@@ -178,7 +176,7 @@ class ParagraphsLength(RangeConstraint):
     jfbench_kwargs: ClassVar[dict[str, str]] = {"min_paragraphs": "min", "max_paragraphs": "max"}
 
     class Params(CountRange):
-        min: int | None = Field(default=None, ge=0, le=1000)
+        min: int | None = Field(default=None, ge=1, le=1000)
         max: int | None = Field(default=None, ge=1, le=1000)
 
     test_wording = ("回答を{range}で構成してください。段落は空行（何も書かない行）で区切られた"
@@ -400,7 +398,7 @@ class SentencesLength(RangeConstraint):
     jfbench_kwargs: ClassVar[dict[str, str]] = {"min_sentences": "min", "max_sentences": "max"}
 
     class Params(CountRange):
-        min: int | None = Field(default=None, ge=0, le=10_000)
+        min: int | None = Field(default=None, ge=1, le=10_000)
         max: int | None = Field(default=None, ge=1, le=10_000)
 
     test_wording = ("回答を{range}で書いてください。文は「。」「！」「？」で終わるまとまりとして数え、"
@@ -465,7 +463,7 @@ class WordsLength(RangeConstraint):
     VALUES = (20, 40, 60, 100, 150, 200, 300)
 
     class Params(CountRange):
-        min: int | None = Field(default=None, ge=0, le=100_000)
+        min: int | None = Field(default=None, ge=1, le=100_000)
         max: int | None = Field(default=None, ge=1, le=100_000)
 
     test_wording = ("回答の語数を{range}にしてください。語は形態素解析（UniDicの短単位）で数え、"
@@ -504,90 +502,91 @@ class WordsLength(RangeConstraint):
 
 # --- line breaks and blank lines ----------------------------------------------------------------------
 
-class _ExactCount(RangeConstraint):
-    """JFBench's NewLines/BlankLines take one exact count: it becomes min = max = n."""
+class ExactCount(Params):
+    """JFBench's NewLines/BlankLines rows ask for one exact count, and so does the catalog."""
 
-    @classmethod
-    def adapt_jfbench_params(cls, params: dict[str, Any]) -> dict[str, Any]:
-        n = params.pop("n")
-        return {**params, "min": n, "max": n}
+    n: int = Field(ge=0, le=10_000)
+
+
+class _ExactCountConstraint(Constraint):
+    noun: ClassVar[str]
+    Params: ClassVar[type[ExactCount]] = ExactCount
+
+    def count(self, r: Response) -> int:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def check(self, r: Response) -> Verdict:
+        n = self.count(r)
+        if n == self.params.n:
+            return self.ok(f"{n} {self.noun}, as required")
+        return self.fail(f"{n} {self.noun}, needs exactly {self.params.n}")
 
 
 @register
-class LineBreaksLength(_ExactCount):
+class LineBreaksLength(_ExactCountConstraint):
     id = "length.line_breaks"
     group = Group.LENGTH
     aliases = ("NewLinesLengthConstraint",)
-    unit = "回"
     noun = "line breaks"
     conflicts = PAYLOAD_FORMATS
     jfbench_kwargs: ClassVar[dict[str, str]] = {"newlines": "n"}
+    Params = ExactCount
 
-    class Params(CountRange):
-        min: int | None = Field(default=None, ge=0, le=10_000)
-        max: int | None = Field(default=None, ge=0, le=10_000)
-
-    test_wording = ("回答全体で改行を{range}使ってください（つまり{line_range}）。"
+    test_wording = ("回答全体で改行をちょうど{n}回使ってください（つまり回答は空行も含めてちょうど{lines}行）。"
                     "空行を作る改行も数えますが、回答の先頭と末尾の改行は数えません。")
     examples = (
-        E(response="一行目\n二行目\n三行目\n四行目", passed=True, params={"min": 3, "max": 3}),
-        E(response="一行目\n\n三行目\n", passed=True, params={"min": 2, "max": 2},
+        E(response="一行目\n二行目\n三行目\n四行目", passed=True, params={"n": 3}),
+        E(response="一行目\n\n三行目\n", passed=True, params={"n": 2},
           note="the blank line's break counts; the final line break is outside T"),
-        E(response="\n\n一行目\n二行目\n\n", passed=True, params={"min": 1, "max": 1},
+        E(response="\n\n一行目\n二行目\n\n", passed=True, params={"n": 1},
           note="leading and trailing line breaks are not counted"),
-        E(response="一行目\n二行目\n三行目\n四行目", passed=False, params={"min": 2, "max": 2}),
-        E(response="一行だけの回答です。", passed=False, params={"min": 2, "max": 2}),
-        E(response="一行目\n\n\n二行目", passed=False, params={"min": 2, "max": 2},
+        E(response="一行目\r\n二行目\r\n三行目", passed=True, params={"n": 2}, note="CRLF is one LF (§IN)"),
+        E(response="一行目\n二行目\n三行目\n四行目", passed=False, params={"n": 2}),
+        E(response="一行だけの回答です。", passed=False, params={"n": 2}),
+        E(response="一行目\n\n\n二行目", passed=False, params={"n": 2},
           note="3 line breaks: blank lines are included"),
     )
 
     @classmethod
-    def sample(cls, rng: random.Random, prompt: Any = None) -> CountRange:
-        n = rng.randint(2, 8)
-        return cls.Params(min=n, max=n)
+    def sample(cls, rng: random.Random, prompt: Any = None) -> ExactCount:
+        return cls.Params(n=rng.randint(2, 8))
 
     def display(self) -> dict[str, str]:
-        lo, hi = self.params.min, self.params.max
-        lines = jp_range(None if lo is None else lo + 1, None if hi is None else hi + 1, "行")
-        return {"range": jp_range(lo, hi, self.unit), "line_range": f"回答は空行も含めて{lines}"}
+        return {"lines": str(self.params.n + 1)}
 
     def count(self, r: Response) -> int:
         return r.text.count("\n")
 
 
 @register
-class BlankLinesLength(_ExactCount):
+class BlankLinesLength(_ExactCountConstraint):
     id = "length.blank_lines"
     group = Group.LENGTH
     aliases = ("BlankLinesLengthConstraint",)
-    unit = "行"
     noun = "blank lines"
     conflicts = PAYLOAD_FORMATS
     jfbench_kwargs: ClassVar[dict[str, str]] = {"blank_lines": "n"}
+    Params = ExactCount
 
-    class Params(CountRange):
-        min: int | None = Field(default=None, ge=0, le=10_000)
-        max: int | None = Field(default=None, ge=0, le=10_000)
-
-    test_wording = ("空行（何も書かれていない行、または空白だけの行）を回答全体で{range}入れてください。"
+    test_wording = ("空行（何も書かれていない行、または空白だけの行）を回答全体でちょうど{n}行入れてください。"
                     "空行が続く場合は1行ずつ数えます。回答の先頭・末尾の空行とコードブロック内の空行は数えません。")
     examples = (
-        E(response="一段落目です。\n\n二段落目です。\n\n三段落目です。", passed=True,
-          params={"min": 2, "max": 2}),
-        E(response="一段落目です。\n \n\u3000\n二段落目です。\n", passed=True, params={"min": 2, "max": 2},
+        E(response="一段落目です。\n\n二段落目です。\n\n三段落目です。", passed=True, params={"n": 2}),
+        E(response="一段落目です。\n \n\u3000\n二段落目です。\n", passed=True, params={"n": 2},
           note="space-only and U+3000-only lines are blank; a final line break adds none"),
-        E(response="コード例：\n\n```\na = 1\n\nb = 2\n```", passed=True, params={"min": 1, "max": 1},
+        E(response="コード例：\n\n```\na = 1\n\nb = 2\n```", passed=True, params={"n": 1},
           note="the blank line inside the fence is not counted"),
-        E(response="一段落目です。\n\n二段落目です。", passed=False, params={"min": 2, "max": 2}),
-        E(response="一段落目です。\n\n\n\n二段落目です。", passed=False, params={"min": 2, "max": 2},
+        E(response="\n\n一段落目です。\n二段落目です。\n\n\n", passed=True, params={"n": 0},
+          note="leading and trailing blank lines are outside T"),
+        E(response="一段落目です。\n\n二段落目です。", passed=False, params={"n": 2}),
+        E(response="一段落目です。\n\n\n\n二段落目です。", passed=False, params={"n": 2},
           note="consecutive blank lines count one by one: 3"),
-        E(response="一行目です。\n二行目です。", passed=False, params={"min": 1, "max": 1}),
+        E(response="一行目です。\n二行目です。", passed=False, params={"n": 1}),
     )
 
     @classmethod
-    def sample(cls, rng: random.Random, prompt: Any = None) -> CountRange:
-        n = rng.randint(1, 5)
-        return cls.Params(min=n, max=n)
+    def sample(cls, rng: random.Random, prompt: Any = None) -> ExactCount:
+        return cls.Params(n=rng.randint(1, 5))
 
     def count(self, r: Response) -> int:
         return r.blank_lines
@@ -604,8 +603,11 @@ class MaxCharsPerSentence(Constraint):
     conflicts = PAYLOAD_FORMATS
     VALUES = (30, 40, 50, 60, 80)
 
+    # A new row: the pseudo-alias takes our own param; a bare alias call gets the loosest sampled limit.
+    jfbench_kwargs: ClassVar[dict[str, str]] = {"max_chars": "max_chars"}
+
     class Params(Params):
-        max_chars: int = Field(ge=5, le=1000)
+        max_chars: int = Field(default=80, ge=5, le=1000)
 
     test_wording = ("どの文も{max_chars}文字以内にしてください。文は「。」「！」「？」または改行で"
                     "区切られたまとまりとし、文字数は空白を除き、句読点や記号も含めて数えます。")

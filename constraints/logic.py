@@ -12,7 +12,6 @@ import json
 import random
 from typing import Any, ClassVar
 
-import regex
 from pydantic import Field, model_validator
 
 from jfbench import catalog
@@ -27,7 +26,7 @@ from jfbench.catalog import (
     Verdict,
     register,
 )
-from jfbench.ja import Response, analyse, keyword_units, normalize_document
+from jfbench.ja import Response
 
 E = Example
 
@@ -72,53 +71,28 @@ CURATED_KEYWORDS = (
     "紅茶", "地図", "時計", "手紙", "鉛筆", "封筒", "灯台", "花瓶", "風鈴", "帽子", "絵本", "切手",
     "提灯", "蜂蜜", "金魚", "朝顔", "灯籠", "風車", "竹林", "港町", "星空", "温泉",
 )
-# Nouns too generic to serve as "a noun from the prompt".
-_STOP_NOUNS = frozenset(
-    "こと もの ため よう とき ところ これ それ あれ 場合 方法 回答 質問 説明 以下 以上 文字 内容 場所 自分 "
-    "必要 問題 部分 全体 最初 最後 結果 理由 情報 今回 次 前 後 中 上 下 方 点 件 例 等 際 他".split()
-)
-_WORD_RE = regex.compile(r"[\p{sc=Han}\p{sc=Katakana}\p{sc=Hiragana}ー]{2,12}")
 
 
-def _prompt_text(prompt: Any) -> str | None:
-    """§DOC of a base prompt (BasePrompt.task_text), a plain string, or a dict; None when absent."""
+def _prompt_text(prompt: Any) -> str:
+    """All text of a base prompt (task text and document), a plain string, or a dict; "" when none."""
     if prompt is None:
-        return None
+        return ""
     if isinstance(prompt, str):
-        text = prompt
-    elif isinstance(prompt, dict):
-        text = prompt.get("document") or prompt.get("text")
-    else:
-        text = getattr(prompt, "task_text", None) or getattr(prompt, "document", None) or getattr(
-            prompt, "text", None)
-    return normalize_document(text) if isinstance(text, str) and text.strip() else None
+        return prompt
+    get = prompt.get if isinstance(prompt, dict) else lambda key: getattr(prompt, key, None)
+    return "\n".join(t for t in (get("text"), get("document")) if isinstance(t, str))
 
 
-def _prompt_nouns(doc: str) -> list[str]:
-    """Common nouns of §DOC (first occurrence order) that tokenize alone as the same single word."""
-    seen: dict[str, None] = {}
-    for w in analyse(doc).words:
-        s = w.surface
-        if (w.pos1 == "名詞" and w.pos2 == "普通名詞" and s not in _STOP_NOUNS and s not in seen
-                and _WORD_RE.fullmatch(s) and keyword_units(s) == (s,)):
-            seen[s] = None
-    return list(seen)
+def _absent_keywords(prompt: Any) -> list[str]:
+    text = _prompt_text(prompt)
+    return [k for k in CURATED_KEYWORDS if k not in text]
 
 
-_CARRIERS = ("{}が好きです。", "昨日は{}を見ました。", "この{}について話します。")
+def _prompt_nouns(prompt: Any) -> tuple[str, ...]:
+    """Stable nouns of the prompt (content's keyword vocabulary; only called once content is registered)."""
+    from jfbench.constraints.content import prompt_nouns
 
-
-def _stable(keyword: str) -> bool:
-    """§K stability: the keyword is found exactly once in each of three carrier sentences."""
-    return all(analyse(c.format(keyword)).count_keyword(keyword) == 1 for c in _CARRIERS)
-
-
-def _with_overrides(name: str, base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
-    """base + overrides if the inner accepts them, else base (the inner's own sample)."""
-    try:
-        return build_inner(name, {**base, **overrides}).params.model_dump(mode="json")
-    except CatalogError:
-        return base
+    return prompt_nouns(prompt)
 
 
 class _Logic(Constraint):
@@ -155,19 +129,19 @@ class _Logic(Constraint):
     @classmethod
     def sample(cls, rng: random.Random, prompt: Any = None) -> LogicParams:
         registered = set(catalog.ids())
-        doc = _prompt_text(prompt)
-        options = [name for name in cls.INNERS if name in registered and cls._eligible(name, doc)]
+        options = [name for name in cls.INNERS if name in registered and cls._eligible(name, prompt)]
         if not options:
             raise CatalogError(f"{cls.id}: none of its inner constraints is registered")
         name = rng.choice(options)
-        return cls.Params(inner=name, inner_params=cls._inner_params(name, rng, prompt, doc))
+        return cls.Params(inner=name, inner_params=cls._inner_params(name, rng, prompt))
 
     @classmethod
-    def _eligible(cls, name: str, doc: str | None) -> bool:
+    def _eligible(cls, name: str, prompt: Any) -> bool:
         return True
 
     @classmethod
-    def _inner_params(cls, name: str, rng: random.Random, prompt: Any, doc: str | None) -> dict[str, Any]:
+    def _inner_params(cls, name: str, rng: random.Random, prompt: Any) -> dict[str, Any]:
+        """The inner's own sample (double negation; negation overrides some inners)."""
         return catalog.resolve(name).sample(rng, prompt).model_dump(mode="json")
 
     # --- conflicts -----------------------------------------------------------------------------
@@ -224,25 +198,23 @@ class Negation(_Logic):
     )
 
     @classmethod
-    def _eligible(cls, name: str, doc: str | None) -> bool:
+    def _eligible(cls, name: str, prompt: Any) -> bool:
         if name == "content.keyword_included":
-            return doc is not None and bool(_prompt_nouns(doc))
+            return bool(_prompt_nouns(prompt))
+        if name == "content.keyword_excluded":
+            return bool(_absent_keywords(prompt))
         return True
 
     @classmethod
-    def _inner_params(cls, name: str, rng: random.Random, prompt: Any, doc: str | None) -> dict[str, Any]:
+    def _inner_params(cls, name: str, rng: random.Random, prompt: Any) -> dict[str, Any]:
+        # CATALOG narrows some inners to values an ordinary answer already meets.
         if name == "length.max_chars_per_sentence":
             return {"max_chars": rng.choice((60, 70, 80, 90, 100))}
-        base = super()._inner_params(name, rng, prompt, doc)
-        if name == "content.keyword_excluded":
-            absent = [k for k in CURATED_KEYWORDS if doc is None or k not in doc]
-            return _with_overrides(name, base, {"keywords": [rng.choice(absent)]})
-        if name == "content.keyword_included" and doc is not None:
-            nouns = _prompt_nouns(doc)
-            rng.shuffle(nouns)
-            noun = next((n for n in nouns if _stable(n)), nouns[0])
-            return _with_overrides(name, base, {"keywords": [noun], "relation": "at_least", "count": 1})
-        return base
+        if name == "content.keyword_excluded":  # 1 curated keyword absent from the prompt
+            return {"keywords": [rng.choice(_absent_keywords(prompt))]}
+        if name == "content.keyword_included":  # 1 noun of the prompt, at least once
+            return {"keywords": {rng.choice(_prompt_nouns(prompt)): 1}, "relation": "at_least"}
+        return super()._inner_params(name, rng, prompt)
 
     def param_conflict(self, other: Constraint) -> str | None:
         reason = super().param_conflict(other)

@@ -255,15 +255,35 @@ def validate_params(cls: type[Constraint], params: dict[str, Any]) -> BaseModel:
     try:
         return cls.Params.model_validate(params)
     except ValidationError as exc:
-        raise CatalogError(f"{cls.id}: {describe_validation_error(exc)}") from None
+        raise CatalogError(f"{cls.id}: {describe_validation_error(exc, cls.Params)}") from None
 
 
-def describe_validation_error(exc: ValidationError) -> str:
+def allowed_range(model: type[BaseModel], name: str) -> str:
+    """The declared bounds of a numeric field, e.g. "1 <= min <= 100000", or ""."""
+    field = model.model_fields.get(name)
+    if field is None:
+        return ""
+    low = high = ""
+    for m in field.metadata:
+        for attr, fmt in (("ge", "{} <= "), ("gt", "{} < ")):
+            if getattr(m, attr, None) is not None:
+                low = fmt.format(getattr(m, attr))
+        for attr, fmt in (("le", " <= {}"), ("lt", " < {}")):
+            if getattr(m, attr, None) is not None:
+                high = fmt.format(getattr(m, attr))
+    return f"{low}{name}{high}" if low or high else ""
+
+
+def describe_validation_error(exc: ValidationError, model: type[BaseModel] | None = None) -> str:
     parts = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "params"
         got = f" (got {err['input']!r})" if err["type"] != "missing" and where != "params" else ""
-        parts.append(f"{where}: {err['msg'].removeprefix('Value error, ')}{got}")
+        bounds = allowed_range(model, where) if model is not None else ""
+        allowed = f"; allowed: {bounds}" if bounds else ""
+        if err["type"] == "extra_forbidden" and model is not None:
+            allowed = f"; known params: {', '.join(model.model_fields) or 'none'}"
+        parts.append(f"{where}: {err['msg'].removeprefix('Value error, ')}{got}{allowed}")
     return "; ".join(parts)
 
 

@@ -12,7 +12,7 @@ import csv
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from typing import NamedTuple
 
 import regex
@@ -25,7 +25,8 @@ _NON_WS_GRAPHEME = regex.compile(rf"(?![{_WS_CLASS}])\X")
 _WS_RE = regex.compile(rf"[{_WS_CLASS}]")
 # Code points that take the class of the preceding base (§C): marks, ZWJ, variation selectors.
 _ATTACHED_RE = regex.compile(r"[\p{M}\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef]")
-_SIMPLE_TEXT = regex.compile(r"[\x00-\u02ff\u3000-\u3098\u309b-\u30ff\u4e00-\u9fff\uff00-\uff9d\uffa0-\uffef]*")
+_SIMPLE_TEXT = regex.compile(  # ranges with no grapheme extenders (U+3099/309A and U+FF9E/FF9F are)
+    r"[\x00-\u02ff\u3000-\u3098\u309b-\u30ff\u4e00-\u9fff\uff00-\uff9d\uffa0-\uffef]*")
 
 
 def is_space(ch: str) -> bool:
@@ -197,7 +198,9 @@ CLOSERS = "」』）)】］]〉》”"
 _SENTENCE_EVENT = regex.compile(
     r"[「『（(【［\[〈《“」』）)】］\]〉》”]|[。！？!?]+|\.(?=\s|$)"
 )
-_TRAILER = regex.compile(r"(?:[」』）)】］\]〉》”]|\p{Extended_Pictographic}[\p{M}\ufe0f\u200d\p{Extended_Pictographic}\p{Emoji_Modifier}]*)*")
+_TRAILER = regex.compile(  # closers and emoji that directly follow a terminator run
+    r"(?:[」』）)】］\]〉》”]|\p{Extended_Pictographic}"
+    r"[\p{M}\ufe0f\u200d\p{Extended_Pictographic}\p{Emoji_Modifier}]*)*")
 _HAS_LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
 
 
@@ -281,10 +284,6 @@ def tagger():
 
 _CHUNK = 400  # MeCab is superlinear on long runs of unknown symbols (and can crash): feed it short pieces
 _CHUNK_BREAK = regex.compile(r"[。！？!?、，,.\s」』）)]")
-# Field positions in UniDic's raw feature string (fugashi's UnidicFeatures26 order).
-_POS1, _POS2, _POS3, _CTYPE, _CFORM, _LEMMA, _PRON, _KANA = 0, 1, 2, 4, 5, 7, 9, 17
-
-
 def _chunks(line: str) -> list[tuple[int, str]]:
     """(offset, piece) pieces of at most _CHUNK chars, cut after punctuation or space where possible."""
     if len(line) <= _CHUNK:
@@ -303,17 +302,11 @@ def _chunks(line: str) -> list[tuple[int, str]]:
     return out
 
 
-def _features(raw: str) -> list[str]:
-    if '"' in raw:  # a quoted field may hold a comma
-        return next(csv.reader([raw]))
-    return raw.split(",")
-
-
-def _field(fields: list[str], i: int) -> str:
-    value = fields[i] if i < len(fields) else ""
+def _star(value: str) -> str:
     return "" if value == "*" else value
 
 
+_new_token = partial(tuple.__new__, Token)  # skips NamedTuple's keyword handling: tokens are many
 _SYMBOL_RUN = regex.compile(r"[^\p{L}\p{N}]{16,}")
 
 
@@ -343,16 +336,18 @@ def tokenize_line(line: str, line_no: int = 0) -> list[Token]:
             continue
         pos = 0
         for node in tag(piece):
-            fields = _features(node.feature_raw)
+            raw = node.feature_raw
+            # UniDic's raw features: pos1..pos4, cType, cForm, lForm, lemma, orth, pron, ..., kana (17).
+            f = next(csv.reader([raw])) if '"' in raw else raw.split(",")
             surface = node.surface
             pos += len(node.white_space)
             start = pos if piece.startswith(surface, pos) else max(pos, piece.find(surface, pos))
             pos = start + len(surface)
-            kana = _field(fields, _KANA) or None
-            tokens.append(Token(surface, fields[_POS1], _field(fields, _POS2), _field(fields, _POS3),
-                                _field(fields, _LEMMA) or surface, kana, _field(fields, _PRON) or None,
-                                _field(fields, _CTYPE), _field(fields, _CFORM), line_no,
-                                offset + start, offset + pos))
+            known = len(f) > 17  # unknown words carry only the six POS fields
+            tokens.append(_new_token((
+                surface, f[0], _star(f[1]), _star(f[2]), f[7] if known else surface,
+                (f[17] or None) if known else None, (f[9] or None) if known else None,
+                _star(f[4]), _star(f[5]), line_no, offset + start, offset + pos)))
     return tokens
 
 
@@ -440,21 +435,20 @@ def find_numbers(folded: str) -> list[NumberToken]:
 
 # --- keyword occurrences (§K) ---------------------------------------------------------------------
 
-def _fold_word(surface: str) -> str:
+def fold_word(surface: str) -> str:
     return unicodedata.normalize("NFKC", surface).casefold()
 
 
 @lru_cache(maxsize=4096)
 def keyword_units(keyword: str) -> tuple[str, ...]:
-    return tuple(_fold_word(t.surface) for t in tokenize_line(keyword) if t.pos1 not in NON_WORD_POS)
+    return tuple(fold_word(t.surface) for t in tokenize_line(keyword) if t.pos1 not in NON_WORD_POS)
 
 
-def count_token_occurrences(words: list[Token], keyword: str) -> int:
-    """Non-overlapping runs of consecutive words equal to the keyword's words (NFKC + casefold)."""
+def count_token_occurrences(folded: list[str], keyword: str) -> int:
+    """Non-overlapping runs of consecutive words (NFKC + casefold surfaces) equal to the keyword's words."""
     units = keyword_units(keyword)
     if not units:
         return 0
-    folded = [_fold_word(w.surface) for w in words]
     count = i = 0
     m = len(units)
     while i + m <= len(folded):
@@ -564,24 +558,31 @@ class Response:
     @cached_property
     def kanji_numerals(self) -> list[Token]:
         """§N kanji numerals; adjacent numeral tokens (百/二十/三/万) merge into one number (百二十三万)."""
-        out: list[Token] = []
+        runs: list[list[Token]] = []
         for t in self.tokens:
             if t.pos2 != "数詞" or not t.surface or not set(t.surface) <= KANJI_NUMERAL_CHARS:
                 continue
-            if out and out[-1].line == t.line and out[-1].end == t.start:
-                prev = out[-1]
-                out[-1] = prev._replace(surface=prev.surface + t.surface, lemma=prev.surface + t.surface,
-                                        end=t.end)
+            if runs and runs[-1][-1].line == t.line and runs[-1][-1].end == t.start:
+                runs[-1].append(t)
             else:
-                out.append(t)
+                runs.append([t])
+        out = []
+        for run in runs:
+            surface = "".join(t.surface for t in run)
+            out.append(run[0]._replace(surface=surface, lemma=surface, end=run[-1].end))
         return out
 
     @cached_property
     def doc(self) -> Response | None:
         return None if self.document is None else Response(normalize_document(self.document))
 
+    @cached_property
+    def folded_words(self) -> list[str]:
+        """Word surfaces after NFKC + casefold, the identity of §K token mode."""
+        return [fold_word(w.surface) for w in self.words]
+
     def count_keyword(self, keyword: str) -> int:
-        return count_token_occurrences(self.words, keyword)
+        return count_token_occurrences(self.folded_words, keyword)
 
 
 _CACHE: OrderedDict[tuple[str, str | None], Response] = OrderedDict()

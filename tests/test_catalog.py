@@ -74,7 +74,7 @@ def test_conflicts_are_symmetric_and_families_apply():
 
 def test_resolve_by_alias_and_suggestions():
     assert catalog.resolve("CharactersLengthConstraint").id == "length.characters"
-    with pytest.raises(CatalogError, match="did you mean length.characters"):
+    with pytest.raises(CatalogError, match=r"did you mean length\.characters"):
         catalog.resolve("length.charcters")
 
 
@@ -127,3 +127,15 @@ def test_spec_validation(overrides, message):
 def test_duplicate_ids_are_rejected():
     with pytest.raises(CatalogError, match="duplicate"):
         catalog.register(_make(id="length.characters"))
+
+
+def test_every_constraint_package_is_shipped():
+    """A group that grows into a folder must be listed in pyproject.toml, or `pip install .` drops it."""
+    import tomllib
+
+    from conftest import ROOT
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    folders = {"jfbench.constraints." + ".".join(p.parent.relative_to(ROOT / "constraints").parts)
+               for p in (ROOT / "constraints").rglob("__init__.py") if p.parent != ROOT / "constraints"}
+    assert folders <= listed, sorted(folders - listed)

@@ -14,7 +14,8 @@ INSTANCES = [inst for cls in catalog.all_constraints()
              for inst in [*(cls(e.params) for e in cls.examples[:2]), *sampled_instances(cls, draws=3)]]
 
 # Characters that stress the parsers: brackets, quotes, markup, digits and separators, scripts, whitespace.
-RISKY = list("（）()「」『』[]{}<>\"'`*_#|-~.,，．、。！？!?:：@/\\0123456789０１２３ー々あアｱ漢Aa \u3000\t\n😀\u200d\u3099")
+RISKY = list("（）()「」『』[]{}<>\"'`*_#|-~.,，．、。！？!?:：@/\\0123456789０１２３"
+             "ー々あアｱ漢Aa \u3000\t\n😀\u200d\u3099")
 units = st.text(alphabet=st.sampled_from(RISKY) | st.characters(codec="utf-8"), min_size=1, max_size=40)
 
 
