@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 
 from jfbench import catalog
 from jfbench.catalog import (
+    PAYLOAD_COMPANIONS,
     PAYLOAD_FORMATS,
     CatalogError,
     Constraint,
@@ -54,16 +55,6 @@ class LogicParams(Params):
         inner = build_inner(data["inner"], data.get("inner_params"))
         return {**data, "inner": inner.id, "inner_params": inner.params.model_dump(mode="json")}
 
-
-# E1 allow-list (CATALOG.md, Conflicts): a logic item may join a payload format only when its inner is here.
-_E1_ALLOWED = (
-    "character.*", "content.keyword_included", "content.keyword_excluded", "content.topic_included",
-    "content.topic_excluded", "content.grounded_in_prompt", "length.characters", "length.words", "notation.*",
-    "style.japanese", "style.english", "style.british_english", "style.american_english", "style.no_english",
-    "style.no_japanese", "style.polite", "style.plain", "style.formal_tone", "style.business_tone",
-    "style.easy_vocabulary", "style.difficult_vocabulary", "meta_output.no_greeting",
-    "meta_output.no_explanation", "meta_output.no_self_reference", "meta_output.no_self_attestation",
-)
 
 # Topic-neutral single-token nouns for negation(content.keyword_excluded): an ordinary answer avoids
 # them, so the negation asks for a deliberate insertion. Each tokenizes as one UniDic 普通名詞.
@@ -148,7 +139,7 @@ class _Logic(Constraint):
     def param_conflict(self, other: Constraint) -> str | None:
         if other.id == self.inner.id:
             return f"{self.id} wraps {other.id}, which is also on the prompt"
-        allowed = any(fnmatch.fnmatchcase(self.inner.id, p) for p in _E1_ALLOWED)
+        allowed = any(fnmatch.fnmatchcase(self.inner.id, p) for p in PAYLOAD_COMPANIONS)
         if other.id in PAYLOAD_FORMATS and not allowed:
             return f"{self.id}({self.inner.id}) cannot join the payload format {other.id} (E1)"
         return None

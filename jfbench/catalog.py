@@ -88,6 +88,16 @@ PAYLOAD_FORMATS = (
     "format.unified_diff",
 )
 
+# The E1 allow-list: the only ids a payload format may share a prompt with (logic items by their inner).
+PAYLOAD_COMPANIONS = (
+    "character.*", "content.keyword_included", "content.keyword_excluded", "content.topic_included",
+    "content.topic_excluded", "content.grounded_in_prompt", "length.characters", "length.words", "notation.*",
+    "style.japanese", "style.english", "style.british_english", "style.american_english", "style.no_english",
+    "style.no_japanese", "style.polite", "style.plain", "style.formal_tone", "style.business_tone",
+    "style.easy_vocabulary", "style.difficult_vocabulary", "meta_output.no_greeting",
+    "meta_output.no_explanation", "meta_output.no_self_reference", "meta_output.no_self_attestation",
+)
+
 # Exclusive families of CATALOG.md: at most one member per prompt.
 FAMILIES: dict[str, tuple[str, ...]] = {
     "E1": PAYLOAD_FORMATS,

@@ -8,7 +8,6 @@ each view lazily and once, so checking one answer against many constraints token
 from __future__ import annotations
 
 import bisect
-import csv
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -275,11 +274,23 @@ CONTENT_POS = frozenset({"名詞", "代名詞", "動詞", "形容詞", "形状�
 _DIGITS = regex.compile(r"[0-9０-９]+")
 
 
+_T = "\t"
+# MeCab prints one tab-separated row per token with just the UniDic fields we use (one C call per piece,
+# no per-node Python objects): surface, pos1, pos2, pos3, cType, cForm, lemma, pron, kana. "*" prints
+# as an empty field. Unknown words have POS fields only.
+_TAGGER_ARGS = (
+    "--output-format-type= "
+    f'--node-format="%m{_T}%f[0]{_T}%f[1]{_T}%f[2]{_T}%f[4]{_T}%f[5]{_T}%f[7]{_T}%f[9]{_T}%f[17]\\n" '
+    f'--unk-format="%m{_T}%f[0]{_T}%f[1]{_T}%f[2]{_T}%f[4]{_T}%f[5]\\n" '
+    '--eos-format="EOS\\n"'
+)
+
+
 @lru_cache(maxsize=1)
 def tagger():
     import fugashi  # imported lazily: `jfbench list` should not pay for the dictionary
 
-    return fugashi.Tagger()
+    return fugashi.Tagger(_TAGGER_ARGS)
 
 
 _CHUNK = 400  # MeCab is superlinear on long runs of unknown symbols (and can crash): feed it short pieces
@@ -300,10 +311,6 @@ def _chunks(line: str) -> list[tuple[int, str]]:
         out.append((pos, line[pos:end]))
         pos = end
     return out
-
-
-def _star(value: str) -> str:
-    return "" if value == "*" else value
 
 
 _new_token = partial(tuple.__new__, Token)  # skips NamedTuple's keyword handling: tokens are many
@@ -335,19 +342,22 @@ def tokenize_line(line: str, line_no: int = 0) -> list[Token]:
                                     offset + lead, offset + lead + len(body)))
             continue
         pos = 0
-        for node in tag(piece):
-            raw = node.feature_raw
-            # UniDic's raw features: pos1..pos4, cType, cForm, lForm, lemma, orth, pron, ..., kana (17).
-            f = next(csv.reader([raw])) if '"' in raw else raw.split(",")
-            surface = node.surface
-            pos += len(node.white_space)
-            start = pos if piece.startswith(surface, pos) else max(pos, piece.find(surface, pos))
-            pos = start + len(surface)
-            known = len(f) > 17  # unknown words carry only the six POS fields
+        for row in tag.parse(piece).split("\n"):
+            f = row.split("\t")
+            if len(f) < 6:  # EOS
+                continue
+            surface = f[0]
+            if not piece.startswith(surface, pos):  # skip the whitespace MeCab dropped
+                while pos < len(piece) and piece[pos].isspace():
+                    pos += 1
+                if not piece.startswith(surface, pos):
+                    pos = max(pos, piece.find(surface, pos))
+            start, pos = pos, pos + len(surface)
+            known = len(f) >= 9
             tokens.append(_new_token((
-                surface, f[0], _star(f[1]), _star(f[2]), f[7] if known else surface,
-                (f[17] or None) if known else None, (f[9] or None) if known else None,
-                _star(f[4]), _star(f[5]), line_no, offset + start, offset + pos)))
+                surface, f[1], f[2], f[3], (f[6] or surface) if known else surface,
+                (f[8] or None) if known else None, (f[7] or None) if known else None,
+                f[4], f[5], line_no, offset + start, offset + pos)))
     return tokens
 
 
