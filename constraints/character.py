@@ -54,13 +54,16 @@ class JapanesePunctuation(Constraint):
     conflicts = ("format.csv", "format.json", "format.json_schema", "format.json_lines", "format.javascript*",
                  "format.python*", "format.citations", "style.english", "style.british_english",
                  "style.american_english", "character.romaji_only", "character.half_width")
-    test_wording = "句読点には「、」と「。」だけを使い、「,」「.」「，」「．」は使わないでください（3.14のような数字の中の記号は除きます）。"
+    test_wording = ("句読点には「、」と「。」だけを使い、そのどちらかを少なくとも1回は使ってください。"
+                    "「,」「.」「，」「．」や半角の「､」「｡」を句読点として使ってはいけません。ただし、3.14や1,000のように"
+                    "数字にはさまれた記号、URL・メールアドレス・example.comのような英字表記やコードの中の記号、"
+                    "行頭の「1. 」のような番号は構いません。")
     train_wordings = (
-        "文の区切りには和文の句読点「、」「。」を用いてください。カンマやピリオド（,.，．）は、数字の小数点や桁区切りを除いて使わないこと。",
-        "読点は「、」、句点は「。」で統一してください。半角・全角のカンマとピリオドは句読点として使用禁止です（1,000や3.14のような数値表記は可）。",
-        "句読点は日本語の「、」「。」にそろえ、「,」「.」「，」「．」を句読点代わりに使わないでください。数字内の記号は問題ありません。",
-        "和文の句読点（、。）を使って書いてください。カンマ・ピリオド類（, . ， ．）で文を区切ってはいけません。ただし数値中のものは例外です。",
-        "回答中の句読点はすべて「、」と「。」にしてください。「,」「.」「，」「．」を区切りに使うのは不可ですが、3.5や10,000のような数字の表記には使ってかまいません。",
+        "文の区切りには和文の句読点「、」「。」を用いてください。カンマやピリオド（, . ， ．）と半角の「､」「｡」は、数字の小数点・桁区切り、URLやメールアドレス、コードの中、行頭の「1. 」のような番号を除いて使わないこと。",
+        "読点は「、」、句点は「。」で統一し、回答中で少なくとも一度は使ってください。半角・全角のカンマとピリオド、半角の「､」「｡」は句読点として使用禁止です（1,000や3.14のような数値、URL・メールアドレス・コードの中、「1. 」のような行頭の番号は可）。",
+        "句読点は日本語の「、」「。」にそろえ、「,」「.」「，」「．」「､」「｡」を句読点代わりに使わないでください。「、」か「。」は最低1つ必要です。数字の中の記号（3.14など）、URL・メールアドレス・コード内の記号、行頭のリスト番号「1. 」は問題ありません。",
+        "和文の句読点（、。）を使って書いてください。カンマ・ピリオド類（, . ， ． ､ ｡）で文を区切ってはいけません。ただし数値の中（2.5、10,000）、URL・メールアドレス・コードの中、行頭の「1. 」のような番号は例外です。",
+        "回答中の句読点はすべて「、」と「。」にし、そのどちらかを必ず使ってください。「,」「.」「，」「．」と半角の「､」「｡」は区切りに使えませんが、3.5や10,000のような数字の表記、URLやメールアドレス、コード、行頭の「1. 」などの番号には使ってかまいません。",
     )
     examples = (
         E(response="今日は晴れです。明日は、雨が降るでしょう。", passed=True),
@@ -91,7 +94,8 @@ class NoCommas(Constraint):
     aliases = ("NoCommasConstraint",)
     conflicts = ("format.csv", "format.json", "format.json_schema", "format.json_lines", "format.javascript*",
                  "format.python*", "format.citations", "ifbench_count.punctuation")
-    test_wording = "読点「、」やカンマ「,」「，」を一切使わずに書いてください（1,000のような数字の桁区切りは除きます）。"
+    test_wording = ("読点「、」（半角の「､」を含む）やカンマ「,」「，」を一切使わずに書いてください。"
+                    "ただし、1,000のように数字と数字の間に入る桁区切りのカンマは構いません。")
     examples = (
         E(response="今日は晴れです。明日は雨が降るでしょう。", passed=True),
         E(response="参加者は1,000人を超えました。", passed=True),
@@ -237,7 +241,7 @@ class FullWidth(Constraint):
     )
     test_wording = "すべて全角文字で書いてください。英数字や記号も全角（例：ＡＢＣ、１２３、！）にし、半角文字や半角カタカナ、半角スペースは使わないでください。"
     train_wordings = (
-        "半角文字を一切使わず、全角文字だけで回答してください。アルファベットや数字、記号も全角にし、空白は全角スペースのみとします。",
+        "半角文字を一切使わず、全角文字だけで回答してください。アルファベットや数字、記号も全角にし、字間を空けるときは全角スペースを使います（改行は使えます）。",
         "回答は全角文字のみで構成してください（英字・数字・記号も全角。半角カナと半角スペースは禁止）。",
         "数字やアルファベットを含め、すべての文字を全角で書いてください。半角の英数字・記号・カタカナ・スペースは使えません。",
         "全角で統一して書いてください。たとえば「2025」は「２０２５」、「OK」は「ＯＫ」と表記し、半角スペースも使わないこと。",
@@ -388,7 +392,8 @@ class KanjiOnly(Constraint):
     group = Group.CHARACTER
     aliases = ("KanjiCharacterConstraint",)
     conflicts = _SCRIPT_ONLY_CONFLICTS
-    test_wording = "漢字だけで書いてください（漢文のように）。ひらがな・カタカナ・アルファベット・算用数字は使わず、数は漢数字で書いてください（「々」と句読点・記号は使えます）。"
+    test_wording = ("漢字だけで書いてください。ひらがな・カタカナ・アルファベット・算用数字は使わず、"
+                    "数は漢数字で書いてください（「々」と句読点・記号は使えます）。")
     examples = (
         E(response="人々幸福。", passed=True),
         E(response="本日晴天、気温二十五度。", passed=True),
@@ -433,7 +438,8 @@ class Lowercase(Constraint):
     group = Group.CHARACTER
     aliases = ("LowercaseCharacterConstraint",)
     conflicts = ("notation.camel_case", "notation.title_case")
-    test_wording = "アルファベットはすべて小文字で書いてください（全角や記号付きの文字も含め、大文字は使わないこと）。回答には英単語を少なくとも一つ含めてください。"
+    test_wording = ("アルファベットはすべて小文字で書き、大文字は使わないでください（全角の「Ａ」やアクセント付きの「É」のような大文字も不可）。"
+                    "回答にはアルファベットを少なくとも1文字含めてください。")
     examples = (
         E(response="python は便利な言語です。", passed=True),
         E(response="ｐｙｔｈｏｎ と café。", passed=True),
@@ -460,7 +466,8 @@ class Uppercase(Constraint):
     aliases = ("UppercaseCharacterConstraint",)
     conflicts = ("notation.camel_case", "notation.snake_case", "notation.title_case", "format.python*",
                  "format.javascript*", "format.latex*", "format.json_schema")
-    test_wording = "アルファベットはすべて大文字で書いてください（全角や記号付きの文字も含め、小文字は使わないこと）。回答には英単語を少なくとも一つ含めてください。"
+    test_wording = ("アルファベットはすべて大文字で書き、小文字は使わないでください（全角の「ａ」やアクセント付きの「é」のような小文字も不可）。"
+                    "回答にはアルファベットを少なくとも1文字含めてください。")
     examples = (
         E(response="NASA と JAXA の協力。", passed=True),
         E(response="ＡＰＩ と ÉLAN。", passed=True),
@@ -509,7 +516,9 @@ class RomajiOnly(Constraint):
         "ifbench_count.pronouns", "ifbench_count.conjunctions", "ifbench_count.person_names",
         "ifbench_ratio.stop_words", *PAYLOAD_FORMATS,
     )
-    test_wording = "日本語をローマ字だけで書いてください（ヘボン式・訓令式・日本式のいずれでも可。長音は ā のような記号か母音を重ねて表す）。かな・漢字や英単語は使わないでください。"
+    test_wording = ("日本語をローマ字だけで書いてください。つづりはヘボン式・訓令式・日本式のどれでも構いません。"
+                    "長音は「Tōkyō」「Tôkyô」のように記号付きの母音で表すか、「okaasan」「toukyou」のように母音を続けて書きます。"
+                    "かなや漢字は使わず、英単語やアルファベットの略語も使わないでください（外来語も日本語の読みどおりにローマ字で書きます）。")
     examples = (
         E(response="Kyou wa ii tenki desu ne.", passed=True),
         E(response="watasi wa tukue no ue ni hon o okimasita.", passed=True, note="Kunrei spelling"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import unicodedata
 from functools import lru_cache
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -12,7 +11,8 @@ from pydantic import Field, field_validator, model_validator
 
 from jfbench.catalog import Constraint, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
-from jfbench.ja import HAN, Response, Token, char_count, keyword_units
+from jfbench.ja import HAN, Response, Token, char_count, fold_word, keyword_units
+from jfbench.prompts import document_text
 
 E = Example
 
@@ -43,9 +43,6 @@ _HAS_WORD_CHAR = regex.compile(r"[\p{L}\p{N}]")
 _CARRIERS = ("これは{k}についての説明です。", "まず{k}を確認しましょう。", "私たちにとって{k}は大切だ。")
 
 
-def fold_keyword(keyword: str) -> str:
-    return unicodedata.normalize("NFKC", keyword).casefold()
-
 
 @lru_cache(maxsize=4096)
 def stable_keyword(keyword: str) -> bool:
@@ -67,24 +64,10 @@ def _contains_run(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
 
 def keywords_overlap(a: str, b: str) -> bool:
     """True when one keyword's words are a run inside the other's, so their counts interact."""
-    if fold_keyword(a) == fold_keyword(b):
+    if fold_word(a) == fold_word(b):
         return True
     ua, ub = keyword_units(a), keyword_units(b)
     return _contains_run(ua, ub) or _contains_run(ub, ua)
-
-
-def _prompt_text(prompt: Any) -> str:
-    """§DOC's source: BasePrompt.task_text (the document if any, else the task text), a dict or a str."""
-    if prompt is None:
-        return ""
-    if isinstance(prompt, str):
-        return prompt
-    if isinstance(prompt, dict):
-        text = prompt.get("document") or prompt.get("text")
-    else:
-        text = getattr(prompt, "task_text", None) or getattr(prompt, "document", None) or getattr(
-            prompt, "text", None)
-    return text if isinstance(text, str) else ""
 
 
 def _noun_runs(words: list[Token]) -> list[list[Token]]:
@@ -128,7 +111,7 @@ def _nouns_of(text: str) -> tuple[str, ...]:
 
 def prompt_nouns(prompt: Any) -> tuple[str, ...]:
     """Stable nouns and noun compounds (≥ 2 chars, stop list removed) of §DOC, in order of appearance."""
-    text = _prompt_text(prompt)
+    text = document_text(prompt)
     return _nouns_of(text) if text.strip() else ()
 
 
@@ -173,7 +156,7 @@ def _check_keyword(value: str) -> str:
 
 
 def _no_duplicates(values: Any) -> None:
-    folded = [fold_keyword(v) for v in values]
+    folded = [fold_word(v) for v in values]
     if len(set(folded)) != len(folded):
         raise ValueError("keywords must differ after NFKC and case folding")
 
@@ -321,11 +304,12 @@ class KeywordIncluded(Constraint):
     def check(self, r: Response) -> Verdict:
         exact = self.params.relation == "exactly"
         problems = []
+        counts = {k: r.count_keyword(k) for k in self.params.keywords}
         for k, need in self.params.keywords.items():
             if not keyword_units(k):
                 problems.append(f"keyword {k!r} has no word to count")
                 continue
-            got = r.count_keyword(k)
+            got = counts[k]
             if got < need or (exact and got != need):
                 problems.append(f"{k!r} occurs {_times(got)} as a word, needs {'exactly' if exact else 'at least'} "
                                 f"{need}")
@@ -392,7 +376,7 @@ class KeywordExcluded(Constraint):
     def param_conflict(self, other: Constraint) -> str | None:
         for req in required_keywords(other):
             for k in self.params.keywords:
-                if fold_keyword(k) == fold_keyword(req) or _contains_run(keyword_units(req), keyword_units(k)):
+                if fold_word(k) == fold_word(req) or _contains_run(keyword_units(req), keyword_units(k)):
                     return f"{req} is required by {other.id} but {k} is forbidden"
         return None
 

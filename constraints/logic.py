@@ -28,6 +28,7 @@ from jfbench.catalog import (
     register,
 )
 from jfbench.ja import Response
+from jfbench.prompts import full_text
 
 E = Example
 
@@ -64,18 +65,8 @@ CURATED_KEYWORDS = (
 )
 
 
-def _prompt_text(prompt: Any) -> str:
-    """All text of a base prompt (task text and document), a plain string, or a dict; "" when none."""
-    if prompt is None:
-        return ""
-    if isinstance(prompt, str):
-        return prompt
-    get = prompt.get if isinstance(prompt, dict) else lambda key: getattr(prompt, key, None)
-    return "\n".join(t for t in (get("text"), get("document")) if isinstance(t, str))
-
-
 def _absent_keywords(prompt: Any) -> list[str]:
-    text = _prompt_text(prompt)
+    text = full_text(prompt)
     return [k for k in CURATED_KEYWORDS if k not in text]
 
 
@@ -168,7 +159,7 @@ class Negation(_Logic):
     negate = True
     INNERS = ("character.japanese_punctuation", "content.keyword_excluded", "content.keyword_included",
               "length.max_chars_per_sentence", "style.no_stage_directions")
-    test_wording = ("次の条件をわざと満たさない回答にしてください（この条件を満たしている回答は不合格です）。"
+    test_wording = ("次の条件をあえて満たさない回答を書いてください（この条件を満たしている回答は不合格です）。"
                     "条件：{inner_wording}")
     examples = (
         E(response="今日は晴れです．明日は雨が降るでしょう．", passed=True,

@@ -457,11 +457,15 @@ def keyword_units(keyword: str) -> tuple[str, ...]:
 def count_token_occurrences(folded: list[str], keyword: str) -> int:
     """Non-overlapping runs of consecutive words (NFKC + casefold surfaces) equal to the keyword's words."""
     units = keyword_units(keyword)
-    if not units:
-        return 0
+    if len(units) <= 1:
+        return folded.count(units[0]) if units else 0
     count = i = 0
-    m = len(units)
-    while i + m <= len(folded):
+    m, last = len(units), len(folded) - len(units)
+    while i <= last:
+        try:
+            i = folded.index(units[0], i, last + 1)
+        except ValueError:
+            break
         if tuple(folded[i:i + m]) == units:
             count += 1
             i += m

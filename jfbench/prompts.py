@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -18,3 +20,26 @@ class BasePrompt(BaseModel):
     def task_text(self) -> str:
         """What §DOC is computed from: the source passage when there is one, else the task text."""
         return self.document if self.document is not None else self.text
+
+
+def as_prompt(prompt: Any) -> BasePrompt | None:
+    """Samplers accept a BasePrompt, a plain task string, a dict with its fields, or None."""
+    if prompt is None or isinstance(prompt, BasePrompt):
+        return prompt
+    if isinstance(prompt, str):
+        return BasePrompt(id="adhoc", text=prompt)
+    if isinstance(prompt, dict):
+        return BasePrompt.model_validate({"id": "adhoc", **prompt})
+    raise TypeError(f"not a prompt: {type(prompt).__name__}")
+
+
+def document_text(prompt: Any) -> str:
+    """The text §DOC is computed from ("" without a prompt)."""
+    p = as_prompt(prompt)
+    return p.task_text if p else ""
+
+
+def full_text(prompt: Any) -> str:
+    """Everything the model sees of the prompt before the constraints: task text and document."""
+    p = as_prompt(prompt)
+    return "\n".join(t for t in (p.text, p.document) if t) if p else ""

@@ -44,7 +44,8 @@ class CamelCase(Constraint):
         min_identifiers: int = Field(default=1, ge=1, le=10)
 
     test_wording = ("{form}で書いた英字の識別子を、互いに異なるものを{min_identifiers}つ以上含めてください"
-                    "（2語以上をつなぎ、2語目以降の先頭を大文字にして、アンダースコアは使わない形です）。")
+                    "（2語以上をつなぎ、2語目以降は各語の先頭を大文字にした形です。アンダースコアは使わず、"
+                    "「HTTPClient」「getURL」のように大文字を続けるのも不可です）。")
     examples = (
         E(response="これはMyWordです。", passed=True, note="anchor defect: glued text failed"),
         E(response="クラス名はUserAccountとHttpClient2にします。", passed=True,
@@ -125,9 +126,11 @@ class TitleCase(Constraint):
     group = Group.NOTATION
     aliases = ("TitlecaseNotationConstraint",)
     conflicts = READABLE_ONLY_IDS
-    test_wording = ("2語以上の英語のフレーズ（例：The Lord of the Rings）を少なくとも1つ含め、回答中の英単語はすべて"
-                    "先頭を大文字にするタイトルケースで書いてください。ただし a, an, the, and, but, or, nor, for, of, "
-                    "in, on, at, to, by, as, with は、フレーズの先頭でなければ小文字でも構いません。")
+    test_wording = ("英語で2語以上のフレーズ（例：The Lord of the Rings）を少なくとも1つ含め、回答中の英字の単語は"
+                    "略語なども含めてすべて先頭を大文字にするタイトルケースで書いてください。ただし a, an, the, and, but, "
+                    "or, nor, for, of, in, on, at, to, by, as, with は、フレーズの先頭でなければ小文字でも構いません"
+                    "（フレーズとは半角スペース1つで区切って続けた英単語のまとまりで、カンマやハイフンの直後は"
+                    "新しいフレーズの先頭になります）。")
     examples = (
         E(response="おすすめの本は「The Art of War」です。", passed=True),
         E(response="映画Back to the Futureを観ました。", passed=True, note="anchor defect: glued text failed"),
@@ -171,7 +174,7 @@ _KANA_RUN = regex.compile(r"[\p{sc=Hiragana}\p{sc=Katakana}ー]{1,200}")
 _PAREN_RUBY = regex.compile(rf"(?<![{HAN}])[{HAN}]++（[\p{{sc=Hiragana}}\p{{sc=Katakana}}ー]{{1,200}}）")
 _RUBY_FORMS = {
     "html": "「<ruby>漢字<rt>かんじ</rt></ruby>」のようなHTMLのrubyタグ（<rp>タグの併用も可）",
-    "paren": "「漢字（かんじ）」のように漢字の直後へ全角かっこで読みを添える書き方",
+    "paren": "「漢字（かんじ）」のように漢字の直後に全角かっこで読みを添える書き方",
 }
 
 
@@ -201,10 +204,10 @@ class Ruby(Constraint):
         style: Literal["html", "paren"] = "html"
         min_ruby: int = Field(default=1, ge=1, le=10)
 
-    test_wording = "漢字に読み仮名（ルビ）を{min_ruby}か所以上付けてください。形式は{form}とし、読みはひらがなかカタカナで書いてください。"
+    test_wording = "漢字に読み仮名（ルビ）を{min_ruby}か所以上付けてください。形式は{form}とし、読みはひらがなまたはカタカナで書いてください。"
     train_wordings = (
         "回答中の漢字{min_ruby}か所以上にふりがなを付けてください。形式は{form}で、読みにはひらがなまたはカタカナを用いること。",
-        "ふりがなを最低{min_ruby}つ付けてください。{form}を用いて、漢字を含む語にひらがなかカタカナの読みを添えます。",
+        "ふりがなを最低{min_ruby}つ付けてください。{form}を用いて、漢字を含む語にひらがなやカタカナで読みを添えます。",
         "難しい漢字には読み方を示してください。{form}を使い、少なくとも{min_ruby}か所で仮名の読みを付けること。",
         "{min_ruby}か所以上、漢字の語に仮名でルビを振ってください。ルビの形式：{form}。",
         "読み仮名を付けた漢字を{min_ruby}つ以上含めてください。ルビの書き方は{form}に従い、読みは仮名だけで書いてください。",
