@@ -5,10 +5,12 @@ from conftest import ordinary_answers, sampled_instances
 
 from jfbench import catalog
 
-# Constraints that an ordinary answer can only meet by deliberate effort.
+# Constraints that an ordinary Japanese answer can only meet by deliberate effort. (An all-full-width
+# answer or a one-line answer with no space is ordinary Japanese that genuinely complies, so
+# character.full_width and character.no_whitespace are not on this list.)
 EXCLUSIVE = {
     "character.hiragana_only", "character.katakana_only", "character.kanji_only", "character.romaji_only",
-    "character.full_width", "character.half_width", "character.no_whitespace",
+    "character.half_width",
 }
 VACUITY = [c for c in catalog.all_constraints() if c.output_format or c.id in EXCLUSIVE]
 ANSWERS = ordinary_answers()
