@@ -129,8 +129,11 @@ def show(constraint: Annotated[str, typer.Argument(help="Constraint id or JFBenc
     if cls.Params.model_fields:
         out.print("params:")
         for name, field in cls.Params.model_fields.items():
-            bounds = " ".join(str(m) for m in field.metadata)
-            out.print(f"  {name}: {field.annotation!s} {bounds}".rstrip(), highlight=False, markup=False)
+            annotation = getattr(field.annotation, "__name__", None) or str(field.annotation)
+            bounds = catalog.allowed_range(cls.Params, name)
+            default = "" if field.is_required() else f" = {field.get_default(call_default_factory=True)!r}"
+            line = f"  {name}: {annotation.replace('typing.', '')}{default}" + (f"  ({bounds})" if bounds else "")
+            out.print(line, highlight=False, markup=False)
     example = cls.examples[0]
     inst = cls(example.params)
     out.print(f"\n[bold]test wording[/] (params {json.dumps(example.params, ensure_ascii=False)}):")
