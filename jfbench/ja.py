@@ -11,7 +11,7 @@ import bisect
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cached_property, lru_cache, partial
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 import regex
@@ -313,7 +313,6 @@ def _chunks(line: str) -> list[tuple[int, str]]:
     return out
 
 
-_new_token = partial(tuple.__new__, Token)  # skips NamedTuple's keyword handling: tokens are many
 _SYMBOL_RUN = regex.compile(r"[^\p{L}\p{N}]{16,}")
 
 
@@ -333,6 +332,7 @@ def tokenize_line(line: str, line_no: int = 0) -> list[Token]:
     """UniDic short-unit tokens of one line, with offsets into the line."""
     tokens: list[Token] = []
     tag = tagger()
+    new = tuple.__new__  # skips NamedTuple's Python-level __new__: tokens are many
     for offset, piece in _pieces(line):
         if len(piece) >= 16 and _SYMBOL_RUN.fullmatch(piece):
             body = piece.strip()
@@ -354,23 +354,28 @@ def tokenize_line(line: str, line_no: int = 0) -> list[Token]:
                     pos = max(pos, piece.find(surface, pos))
             start, pos = pos, pos + len(surface)
             known = len(f) >= 9
-            tokens.append(_new_token((
+            tokens.append(new(Token, (
                 surface, f[1], f[2], f[3], (f[6] or surface) if known else surface,
                 (f[8] or None) if known else None, (f[7] or None) if known else None,
                 f[4], f[5], line_no, offset + start, offset + pos)))
     return tokens
 
 
+_NUMBER_SEPARATORS = frozenset({",", ".", "，", "．"})
+
+
 def _join_numbers(tokens: list[Token]) -> list[Token]:
     """Digit tokens joined by ',' or '.' between digits (1,000 / 3.14) form one word."""
+    if not any(t.surface in _NUMBER_SEPARATORS for t in tokens):
+        return tokens
     out: list[Token] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        if _DIGITS.fullmatch(tok.surface):
+        if tok.pos2 == "数詞" and _DIGITS.fullmatch(tok.surface):
             end_tok = tok
             j = i
-            while (j + 2 < len(tokens) and tokens[j + 1].surface in {",", ".", "，", "．"}
+            while (j + 2 < len(tokens) and tokens[j + 1].surface in _NUMBER_SEPARATORS
                    and _DIGITS.fullmatch(tokens[j + 2].surface)
                    and tokens[j + 1].start == end_tok.end and tokens[j + 2].start == tokens[j + 1].end):
                 end_tok = tokens[j + 2]
@@ -445,6 +450,7 @@ def find_numbers(folded: str) -> list[NumberToken]:
 
 # --- keyword occurrences (§K) ---------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)  # words repeat a lot within and across answers
 def fold_word(surface: str) -> str:
     return unicodedata.normalize("NFKC", surface).casefold()
 
