@@ -17,7 +17,7 @@ import string
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from jfbench.ja import Response, analyse
 
@@ -366,11 +366,6 @@ class ConstraintSpec(BaseModel):
             raise CatalogError(f"{getattr(c, 'id', c.__name__)}: {describe_validation_error(exc)}") from None
         spec.check_wordings(c)
         return spec
-
-    @field_validator("id")
-    @classmethod
-    def _id_is_lowercase(cls, v: str) -> str:
-        return v
 
     @model_validator(mode="after")
     def _consistent(self) -> ConstraintSpec:
