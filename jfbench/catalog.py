@@ -174,9 +174,12 @@ class Constraint:
         if self.kind is Kind.JUDGE:
             return Verdict(passed=None, reason="needs an LLM judge", method="skipped")
         try:
-            return self.check(response)
+            verdict = self.check(response)
         except Exception as exc:  # a checker bug must not abort a batch; the fuzz tests catch these
             return Verdict(passed=None, reason=f"checker error: {type(exc).__name__}: {exc}", method="error")
+        if self.kind is Kind.HYBRID:  # offline, a hybrid's check is its heuristic; the judge decides later
+            verdict.method = "heuristic"
+        return verdict
 
     @staticmethod
     def ok(reason: str) -> Verdict:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import bisect
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import regex
 
@@ -480,6 +481,8 @@ def count_token_occurrences(folded: list[str], keyword: str) -> int:
     return count
 
 
+T = TypeVar("T")
+
 # --- the analysed response ------------------------------------------------------------------------
 
 @dataclass(eq=False)
@@ -600,6 +603,14 @@ class Response:
     def folded_words(self) -> list[str]:
         """Word surfaces after NFKC + casefold, the identity of §K token mode."""
         return [fold_word(w.surface) for w in self.words]
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """A view computed elsewhere (a Markdown parse, an unwrapped payload) cached with this answer,
+        so constraints that share it compute it once."""
+        cache = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
 
     def count_keyword(self, keyword: str) -> int:
         return count_token_occurrences(self.folded_words, keyword)

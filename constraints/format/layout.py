@@ -1,5 +1,4 @@
-"""format (35): payload formats, Markdown structure, lists, citations, delimiters and indentation
-(CATALOG.md, "format")."""
+"""format: layout conventions (indentation, bullet points, numbered lists, sentence delimiters, citations)."""
 
 from __future__ import annotations
 
