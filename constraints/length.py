@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Literal
 import regex
 from pydantic import Field, model_validator
 
-from jfbench.catalog import PAYLOAD_FORMATS, Constraint, Example, Group, Params, Verdict, register
+from jfbench.catalog import Constraint, Example, Group, Params, Verdict, register
 from jfbench.ja import Response, char_count
 
 E = Example
@@ -172,7 +172,6 @@ class ParagraphsLength(RangeConstraint):
     train = True
     unit = "段落"
     noun = "paragraphs"
-    conflicts = PAYLOAD_FORMATS
     jfbench_kwargs: ClassVar[dict[str, str]] = {"min_paragraphs": "min", "max_paragraphs": "max"}
 
     class Params(CountRange):
@@ -260,7 +259,7 @@ class SectionsLength(Constraint):
     group = Group.LENGTH
     aliases = ("SectionsLengthConstraint",)
     train = True
-    conflicts = (*PAYLOAD_FORMATS, "length.paragraphs", "ifbench_format.one_word_per_line")
+    conflicts = ("length.paragraphs", "ifbench_format.one_word_per_line")
     # JFBench's SectionsLength(min_sections, max_sections, sections_delimiter) split T at a delimiter
     # (a blank line by default, which made it ParagraphsLength again). Sections here are header lines,
     # so an alias call keeps min/max and ignores the delimiter: marker "any" accepts each header style.
@@ -394,7 +393,6 @@ class SentencesLength(RangeConstraint):
     train = True
     unit = "文"
     noun = "sentences"
-    conflicts = PAYLOAD_FORMATS
     jfbench_kwargs: ClassVar[dict[str, str]] = {"min_sentences": "min", "max_sentences": "max"}
 
     class Params(CountRange):
@@ -528,7 +526,6 @@ class LineBreaksLength(_ExactCountConstraint):
     group = Group.LENGTH
     aliases = ("NewLinesLengthConstraint",)
     noun = "line breaks"
-    conflicts = PAYLOAD_FORMATS
     jfbench_kwargs: ClassVar[dict[str, str]] = {"newlines": "n"}
     Params = ExactCount
 
@@ -564,7 +561,6 @@ class BlankLinesLength(_ExactCountConstraint):
     group = Group.LENGTH
     aliases = ("BlankLinesLengthConstraint",)
     noun = "blank lines"
-    conflicts = PAYLOAD_FORMATS
     jfbench_kwargs: ClassVar[dict[str, str]] = {"blank_lines": "n"}
     Params = ExactCount
 
@@ -600,7 +596,6 @@ class MaxCharsPerSentence(Constraint):
     group = Group.LENGTH
     aliases = ("jfbench:length.max_chars_per_sentence",)
     train = True
-    conflicts = PAYLOAD_FORMATS
     VALUES = (30, 40, 50, 60, 80)
 
     # A new row: the pseudo-alias takes our own param; a bare alias call gets the loosest sampled limit.

@@ -7,7 +7,6 @@ embeds the inner's test wording.
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import random
 from typing import Any, ClassVar
@@ -16,8 +15,6 @@ from pydantic import Field, model_validator
 
 from jfbench import catalog
 from jfbench.catalog import (
-    PAYLOAD_COMPANIONS,
-    PAYLOAD_FORMATS,
     CatalogError,
     Constraint,
     Example,
@@ -130,10 +127,7 @@ class _Logic(Constraint):
     def param_conflict(self, other: Constraint) -> str | None:
         if other.id == self.inner.id:
             return f"{self.id} wraps {other.id}, which is also on the prompt"
-        allowed = any(fnmatch.fnmatchcase(self.inner.id, p) for p in PAYLOAD_COMPANIONS)
-        if other.id in PAYLOAD_FORMATS and not allowed:
-            return f"{self.id}({self.inner.id}) cannot join the payload format {other.id} (E1)"
-        return None
+        return None  # E1 for logic items is applied by catalog.conflict_between through effective_id
 
     # --- checking ------------------------------------------------------------------------------
     def check(self, r: Response) -> Verdict:

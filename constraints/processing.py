@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
-from jfbench.catalog import PAYLOAD_FORMATS, Constraint, Example, Group, Verdict, register
+from jfbench.catalog import Constraint, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
 from jfbench.ja import Response
 
@@ -33,7 +33,6 @@ class Prefix(Constraint):
     aliases = ("PrefixProcessingConstraint",)
     train = True
     conflicts = (
-        *PAYLOAD_FORMATS,
         "meta_output.greeting", "ifbench_words.start_with_verb", "ifbench_format.output_template",
         "ifbench_words.keyword_second_and_penultimate", "format.markdown_document", "structure.headings",
         "content.irrelevant", "ifbench_format.one_word_per_line",

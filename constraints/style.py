@@ -6,7 +6,7 @@ from bisect import bisect_left
 
 import regex
 
-from jfbench.catalog import PAYLOAD_FORMATS, Constraint, Example, Group, Verdict, register
+from jfbench.catalog import Constraint, Example, Group, Verdict, register
 from jfbench.ja import HAN, NON_WORD_POS, Response, Token, char_count
 
 E = Example
@@ -82,7 +82,7 @@ class NoStageDirections(Constraint):
     group = Group.STYLE
     aliases = ("jfbench:style.no_stage_directions",)
     train = True
-    conflicts = (*PAYLOAD_FORMATS, "character.half_width", "ifbench_format.one_word_per_line")
+    conflicts = ("character.half_width", "ifbench_format.one_word_per_line")
     test_wording = (
         "「（笑）」「（ため息をつきながら）」「*うなずく*」のようなト書き（動作・表情・感情の描写）を書かないでください。"
         "アスタリスク1つ（*…*）やアンダースコア1つ（_…_）で語句を囲む書き方は使わず（太字の**…**は可）、"

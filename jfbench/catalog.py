@@ -326,6 +326,21 @@ def _matches(cid: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(cid, p) for p in patterns)
 
 
+def effective_id(c: Constraint) -> str:
+    """The id a constraint counts as in conflict rules: a logic item counts as its inner constraint."""
+    inner = getattr(c, "inner", None)
+    return inner.id if isinstance(inner, Constraint) else c.id
+
+
+def _payload_conflict(payload: Constraint, other: Constraint) -> str | None:
+    """E1: a payload format shares a prompt only with the ids of PAYLOAD_COMPANIONS."""
+    if payload.id not in PAYLOAD_FORMATS or other.id in PAYLOAD_FORMATS:
+        return None
+    if _matches(effective_id(other), PAYLOAD_COMPANIONS):
+        return None
+    return f"{other.id} cannot join the payload format {payload.id} (E1)"
+
+
 def conflict_between(a: Constraint, b: Constraint) -> str | None:
     """Why two instances may not share a prompt (families, declared conflicts, params), or None."""
     if a.id == b.id:
@@ -335,7 +350,7 @@ def conflict_between(a: Constraint, b: Constraint) -> str | None:
             return f"{a.id} and {b.id} are both in family {name}"
     if _matches(b.id, a.conflicts) or _matches(a.id, b.conflicts):
         return f"{a.id} conflicts with {b.id}"
-    return a.param_conflict(b) or b.param_conflict(a)
+    return _payload_conflict(a, b) or _payload_conflict(b, a) or a.param_conflict(b) or b.param_conflict(a)
 
 
 # --- validation at import -------------------------------------------------------------------------

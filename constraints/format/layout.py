@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from jfbench.catalog import PAYLOAD_FORMATS, CatalogError, Constraint, Example, Group, Verdict, register
+from jfbench.catalog import CatalogError, Constraint, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
 from jfbench.ja import Response
 
@@ -35,7 +35,7 @@ class Indent(Constraint):
     id = "format.indent"
     group = Group.FORMAT
     aliases = ("IndentFormatConstraint",)
-    conflicts = (*PAYLOAD_FORMATS, "character.no_whitespace", "ifbench_format.one_word_per_line")
+    conflicts = ("character.no_whitespace", "ifbench_format.one_word_per_line")
 
     class Params(ParamsBase):
         unit: Literal["fullwidth_space", "2_spaces", "4_spaces", "tab"]
