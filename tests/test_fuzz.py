@@ -34,6 +34,16 @@ def hostile_texts(draw):
     return (unit * (size // len(unit) + 1))[:size]
 
 
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol "lol">\n'
+    + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">\n'
+              for i in range(1, 10))
+    + "]>\n<lolz>&lol9;</lolz>"
+)
+YAML_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+
+
 def run_all(text: str) -> None:
     response = Response(text)
     for inst in INSTANCES:
@@ -66,5 +76,16 @@ def test_known_hostile_inputs():
         "1." * 100_000,
         "*" * 200_000,
         "```\n" * 50_000,
+        "|a|b|\n" * 33_000,
+        "[" * 20_000 + "]" * 20_000,
+        "{" * 20_000 + "}" * 20_000,
+        '{"a":' * 20_000 + "1" + "}" * 20_000,
+        "<a>" * 20_000 + "</a>" * 20_000,
+        "\\begin{x}" * 10_000 + "\\end{x}" * 10_000,
+        "> " * 50_000 + "引用",
+        "- " * 50_000 + "項目",
+        BILLION_LAUGHS,
+        YAML_BOMB,
+        "\\documentclass{article}\n\\begin{document}\n" + "本文です。" * 30_000 + "\n\\end{document}",
     ]:
         run_all(text)
