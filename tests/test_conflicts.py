@@ -53,5 +53,8 @@ def test_logic_items_count_as_their_inner_for_payload_formats():
 
 def test_full_width_allows_full_width_bullets_only():
     full = inst("character.full_width")
-    assert catalog.conflict_between(full, catalog.instance("format.bullet_points", {"marker": "・", "count": 3})) is None
-    assert catalog.conflict_between(full, catalog.instance("format.bullet_points", {"marker": "- ", "count": 3}))
+    def bullets(marker):
+        return catalog.instance("format.bullet_points", {"marker": marker, "count": 3})
+
+    assert catalog.conflict_between(full, bullets("・")) is None
+    assert catalog.conflict_between(full, bullets("- "))
