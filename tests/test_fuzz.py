@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 from jfbench import catalog
 from jfbench.ja import Response
 
+# A safety bound against catastrophic behaviour (not a speed target: see benchmarks/). CPU time of this
+# process, so other work on a busy machine does not make it flaky.
 LIMIT_SECONDS = 1.0
-INSTANCES = [inst for cls in catalog.all_constraints()
+INSTANCES = [inst for cls in catalog.all_constraints() if cls.kind is not catalog.Kind.JUDGE
              for inst in [*(cls(e.params) for e in cls.examples[:2]), *sampled_instances(cls, draws=3)]]
 
 # Characters that stress the parsers: brackets, quotes, markup, digits and separators, scripts, whitespace.
@@ -47,9 +49,9 @@ YAML_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
 def run_all(text: str) -> None:
     response = Response(text)
     for inst in INSTANCES:
-        start = time.perf_counter()
+        start = time.process_time()
         verdict = inst.check(response) if not response.empty else None
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         assert elapsed < LIMIT_SECONDS, f"{inst!r} took {elapsed:.2f}s on {len(text)} chars"
         if verdict is not None:
             assert verdict.passed in (True, False) and verdict.reason

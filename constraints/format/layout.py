@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any, ClassVar, Literal
 
+import regex
 from pydantic import Field
 
 from jfbench.catalog import CatalogError, Constraint, Example, Group, Verdict, register
@@ -121,3 +124,621 @@ class Indent(Constraint):
         if indented < need:
             return self.fail(f"{indented} non-empty line(s) indented, needs at least {need}")
         return self.ok(f"{indented} line(s) indented in whole {_UNIT_EN[self.params.unit]} units")
+
+
+# --- shared helpers -------------------------------------------------------------------------------
+
+@lru_cache(maxsize=16384)
+def _has_word(text: str) -> bool:
+    """True if `text` holds at least one §W word (read through the same §MD view and tagger as answers).
+
+    Used on pieces of T (a bullet item, the text between two delimiters) whose words cannot be read off
+    `Response.words`, because §MD lines do not map one-to-one onto the lines of T. A candidate for ja.py."""
+    return bool(Response(text).words)
+
+
+# Characters that let one §MD line affect another (fences, HTML comments, table rows).
+_CROSS_LINE = regex.compile(r"[`~|\n]|<!--")
+
+
+def _word_flags(pieces: list[str], chunk: int = 512) -> Iterator[bool]:
+    """`_has_word` for many one-line pieces, in order, analysed a chunk at a time so callers can stop early.
+
+    Distinct pieces with no cross-line Markdown syntax are analysed as the lines of one text (their §MD lines
+    are then independent, one per piece), the others one by one."""
+    for offset in range(0, len(pieces), chunk):
+        part = [p.strip() for p in pieces[offset:offset + chunk]]
+        unique = list(dict.fromkeys(part))
+        batch = [p for p in unique if p and not _CROSS_LINE.search(p)]
+        flags: dict[str, bool] = dict.fromkeys(batch, False)
+        if batch:
+            for w in Response("\n".join(batch)).words:
+                flags[batch[w.line]] = True
+        for p in unique:
+            if p not in flags:
+                flags[p] = bool(p) and _has_word(p)
+        yield from (flags[p] for p in part)
+
+
+def _short(text: str, n: int = 30) -> str:
+    text = text.strip()
+    return repr(text if len(text) <= n else text[:n] + "…")
+
+
+_INDENT_WIDTH = {" ": 1, "\t": 4, "\u3000": 2}
+
+
+def _indent_width(line: str) -> int:
+    width = 0
+    for ch in line:
+        w = _INDENT_WIDTH.get(ch)
+        if w is None:
+            break
+        width += w
+    return width
+
+
+def _markdown_list_params(other: Constraint) -> tuple[str | None, int]:
+    return getattr(other.params, "kind", None), getattr(other.params, "min_items", 0) or 0
+
+
+# --- bullet points --------------------------------------------------------------------------------
+
+BULLET_MARKERS: tuple[str, ...] = ("・", "- ", "* ", "• ")
+_MARKER_JA = {
+    "・": "中黒「・」",
+    "- ": "半角ハイフンと半角スペース「- 」",
+    "* ": "半角アスタリスクと半角スペース「* 」",
+    "• ": "ビュレット記号と半角スペース「• 」",
+}
+# JFBench's starter_token -> our marker (its tokens carry no space; "- " etc. are accepted as they are).
+_STARTER_TOKENS = {"・": "・", "-": "- ", "*": "* ", "•": "• ", **{m: m for m in BULLET_MARKERS}}
+
+
+@register
+class BulletPoints(Constraint):
+    id = "format.bullet_points"
+    group = Group.FORMAT
+    aliases = ("BulletPointsFormatConstraint",)
+    train = True
+    output_format = True
+    conflicts = ("ifbench_format.one_word_per_line",)
+
+    class Params(ParamsBase):
+        marker: Literal["・", "- ", "* ", "• "]
+        count: int | None = Field(default=None, ge=1, le=100)  # None (alias calls): at least one bullet
+
+    test_wording = (
+        "箇条書きを{count_ja}含めてください。箇条書きの各行は、行頭に{marker_ja}を置いてから項目の内容を書きます。"
+        "{others_ja}で始まる行は書かないでください。箇条書きの前後に導入や締めくくりの文を書くのは構いません。"
+    )
+    train_wordings = (
+        "{marker_ja}で始まる箇条書きの行を{count_ja}書いてください。記号のあとには必ず項目の中身を続け、{others_ja}を行頭に使った行は作らないこと。リストの前置きやまとめの文はあってもかまいません。",
+        "回答には、行の先頭を{marker_ja}にした箇条書き項目を{count_ja}入れてください。ほかの行頭記号（{others_ja}）は使用禁止です。箇条書き以外の文も書いてよいものとします。",
+        "要点を箇条書きにまとめてください。項目数は{count_ja}で、各項目の行は{marker_ja}から書き始めます。{others_ja}で始まる行があってはいけませんが、前後に説明文を添えるのは自由です。",
+        "箇条書きの記号は{marker_ja}に統一し、項目を{count_ja}並べてください。記号だけで中身のない行は項目に数えません。{others_ja}で始まる行は書かないでください。導入文や結びの文は書いてもよいです。",
+        "リスト形式で答えてください。{marker_ja}を行頭に置いた項目行が{count_ja}必要です。記号を{others_ja}に変えたり混ぜたりしないこと。リスト以外の行（前置き・まとめ）は書いてかまいません。",
+    )
+    examples = (
+        E(response="朝食におすすめの和食は次のとおりです。\n・納豆ご飯\n・味噌汁\n・焼き魚\nどれも手軽に用意できます。",
+          passed=True, params={"marker": "・", "count": 3}, note="intro and closing lines are allowed"),
+        E(response="旅行の持ち物:\n- 財布\n- スマートフォン\n- 鍵\n- ハンカチ", passed=True,
+          params={"marker": "- ", "count": 4}),
+        E(response="* **速さ**: 処理が速い\n* **安さ**: 費用が安い\n* **手軽さ**: 導入が簡単", passed=True,
+          params={"marker": "* ", "count": 3}, note="bold inside an item is fine"),
+        E(response="主な特徴\n• 軽量\n• 防水\n  • 水深10mまで対応\n• 長時間駆動\n• 低価格", passed=True,
+          params={"marker": "• ", "count": 5}, note="an indented line with the same marker is a bullet line"),
+        E(response="- 一つだけの項目です。", passed=True, params={"marker": "- "},
+          note="alias call default: count None = at least one bullet"),
+        E(response="朝食には納豆ご飯と味噌汁、焼き魚がおすすめです。どれも手軽に用意できます。", passed=False,
+          params={"marker": "・", "count": 3}, note="anchor defect: plain prose passed the negation; no bullet"),
+        E(response="旅行の持ち物:\n- 財布\n- スマートフォン\n- 鍵", passed=False,
+          params={"marker": "- ", "count": 4}, note="near miss: 3 bullets, needs exactly 4"),
+        E(response="・納豆ご飯\n・味噌汁\n・焼き魚\n- 漬物", passed=False, params={"marker": "・", "count": 3},
+          note="a line starts with another marker from the set"),
+        E(response="- りんご\n- みかん\n- ……", passed=False, params={"marker": "- ", "count": 3},
+          note="the third marker is followed by no word (§W), so only 2 bullet lines"),
+        E(response="-りんご\n-みかん\n-ぶどう", passed=False, params={"marker": "- ", "count": 3},
+          note="the marker is '- ' with a space"),
+        E(response="・春\n・夏\n・秋\n・冬\n・梅雨", passed=False, params={"marker": "・", "count": 4},
+          note="5 bullets, needs exactly 4"),
+    )
+    jfbench_kwargs: ClassVar[dict[str, str]] = {"starter_token": "marker"}
+
+    @classmethod
+    def adapt_jfbench_params(cls, params: dict[str, Any]) -> dict[str, Any]:
+        out = dict(params)
+        token = out.get("marker", "-")  # JFBench's default starter_token is "-"
+        if token not in _STARTER_TOKENS:
+            raise CatalogError(f"BulletPointsFormatConstraint: starter_token {token!r} is not one of the markers "
+                               "・, -, *, • (format.bullet_points has no free-form marker)")
+        out["marker"] = _STARTER_TOKENS[token]
+        return out
+
+    @classmethod
+    def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
+        return cls.Params(marker=rng.choice(BULLET_MARKERS), count=rng.randint(3, 7))
+
+    def display(self) -> dict[str, str]:
+        count = self.params.count
+        return {
+            "marker_ja": _MARKER_JA[self.params.marker],
+            "others_ja": "".join(f"「{m}」" for m in BULLET_MARKERS if m != self.params.marker),
+            "count_ja": "1つ以上" if count is None else f"ちょうど{count}つ",
+        }
+
+    def param_conflict(self, other: Constraint) -> str | None:
+        marker, count = self.params.marker, self.params.count
+        if other.id == "ifbench_format.sub_bullets" and marker in ("- ", "* "):
+            return f"sub_bullets uses the marker {marker.strip()!r} too (P9)"
+        if other.id == "format.markdown_list":
+            kind, min_items = _markdown_list_params(other)
+            if kind == "bullet" and marker not in ("- ", "* "):
+                return f"{marker!r} is not a Markdown list marker (P9)"
+            if kind == "bullet" and count is not None and count < min_items:
+                return f"count {count} < markdown_list min_items {min_items} (P9)"
+        return None
+
+    def check(self, r: Response) -> Verdict:
+        marker = self.params.marker
+        others = [m for m in BULLET_MARKERS if m != marker]
+        candidates: list[tuple[int, str]] = []
+        for i, (line, fenced) in enumerate(zip(r.lines, r.fenced, strict=True), 1):
+            if fenced:
+                continue
+            body = line.lstrip()
+            if body.startswith(marker):
+                candidates.append((i, body[len(marker):]))
+                continue
+            for other in others:
+                if body.startswith(other):
+                    return self.fail(f"line {i} starts with the marker {other!r}; every bullet must use {marker!r}")
+        need = self.params.count
+        bullets = 0
+        for has_word in _word_flags([item for _, item in candidates]):
+            bullets += has_word
+            if need is None and bullets:
+                return self.ok(f"a bullet line starts with {marker!r} followed by a word")
+            if need is not None and bullets > need:
+                return self.fail(f"more than {need} bullet lines start with {marker!r}; needs exactly {need}")
+        if need is None:
+            return self.fail(f"no line starts with {marker!r} followed by a word")
+        if bullets != need:
+            empty = len(candidates) - bullets
+            extra = f" ({empty} marker line(s) have no word after the marker)" if empty else ""
+            return self.fail(f"{bullets} bullet lines start with {marker!r}, needs exactly {need}{extra}")
+        return self.ok(f"exactly {need} bullet lines start with {marker!r}")
+
+
+# --- numbered lists -------------------------------------------------------------------------------
+
+_NUMBERED_ITEM = regex.compile(r"([0-9]{1,9})\. \S")
+# Other ordered markers at the top level: 1) 1） 1.x (no single space) １． (1) （1） ① ⑴ ⒈ ...
+_OTHER_ORDERED = regex.compile(
+    r"(?:[0-9０-９]{1,9}[.．)）](?![0-9０-９])|[(（][0-9０-９]{1,9}[)）]|[①-⑳㉑-㉟㊱-㊿⑴-⒇⒈-⒛])")
+
+
+@register
+class NumberedList(Constraint):
+    id = "format.numbered_list"
+    group = Group.FORMAT
+    aliases = ("jfbench:format.numbered_list",)
+    train = True
+    output_format = True
+    conflicts = ("ifbench_format.one_word_per_line",)
+
+    class Params(ParamsBase):
+        count: int | None = Field(default=None, ge=1, le=100)  # None (alias calls): at least one item
+
+    test_wording = (
+        "番号付きリストを含め、項目数を{count_ja}にしてください。各項目の行は字下げせずに行頭から、半角数字・半角ピリオド・"
+        "半角スペース1つの「1. 」の形で始め、番号は1から順に1ずつ増やします。リストの前の導入文や、半角スペース2つ以上で"
+        "字下げした補足の行は書いて構いませんが、「1)」「（1）」「①」のような別の番号の付け方は使わないでください。"
+    )
+    train_wordings = (
+        "回答に番号付きの項目を{count_ja}並べてください。番号は「1. 」「2. 」…のように半角数字と半角ピリオドの後に半角スペースを1つ置き、行頭（字下げなし）に1から連番で書きます。「1)」「(1)」「①」などの別形式は禁止ですが、導入文や、半角スペース2個以上で字下げした補足行は書いてかまいません。",
+        "手順や要点を番号付きリストにまとめてください。項目の数は{count_ja}です。各項目は「1. 」形式（半角の数字とピリオド、続けて半角スペース1つ）で行の先頭から書き始め、番号を1から飛ばさず順番に振ってください。丸数字や括弧付き番号は使わないこと。前置きの文や、半角スペース2つ以上で字下げした説明行は入れてもよいです。",
+        "「1. 」「2. 」のような半角の番号で始まる行を{count_ja}書いてください。番号は1から始めて1ずつ増やし、行頭に字下げなしで置きます。番号とピリオドの後ろは半角スペース1つです。「1)」「（1）」「①」の形式は混ぜないでください。リスト以外に導入の文を書いたり、半角スペース2つ以上の字下げで補足を添えたりするのは自由です。",
+        "項目を番号付きで列挙してください（項目数は{count_ja}）。書式は行頭に「半角数字＋半角ピリオド＋半角スペース1つ」で、1, 2, 3…と順に番号を振ります。括弧付きや丸数字など別の番号形式は使えません。リストの前の説明文と、半角スペースを2つ以上入れて字下げした補足行は使ってかまいません。",
+        "番号リストの形で答えてください。各項目の行は字下げせず「1. 」の形（半角数字、半角ピリオド、半角スペース1つ）で始め、番号は1から連続させて、項目数を{count_ja}とします。「1)」「（1）」「①」のような番号は書かないでください。なお、リスト前の導入文や半角スペース2つ以上で字下げした補足の行は問題ありません。",
+    )
+    examples = (
+        E(response="ご飯の炊き方は次のとおりです。\n1. 米を研ぐ\n2. 水に30分浸す\n3. 炊飯器で炊く", passed=True,
+          params={"count": 3}, note="an intro line is allowed"),
+        E(response="1. 準備\n  材料をそろえます。\n2. 下ごしらえ\n  - 野菜を切ります。\n3. 調理\n4. 盛り付け",
+          passed=True, params={"count": 4}, note="sub-lines indented by 2 spaces"),
+        E(response="1. 一つ目の項目です。\n2. 二つ目の項目です。", passed=True, params={},
+          note="alias call default: count None = at least one item, numbered from 1"),
+        E(response="ご飯の炊き方は、米を研ぎ、水に浸し、炊飯器で炊くという三段階です。", passed=False,
+          params={"count": 3}, note="plain prose has no numbered line"),
+        E(response="1. 米を研ぐ\n2. 水に浸す\n4. 炊飯器で炊く", passed=False, params={"count": 3},
+          note="anchor defect: the order of numbers was not checked; 4 follows 2"),
+        E(response="1. 米を研ぐ\n2. 水に浸す\n3. 炊飯器で炊く", passed=False, params={"count": 4},
+          note="near miss: 3 items, needs exactly 4"),
+        E(response="1) 米を研ぐ\n2) 水に浸す\n3) 炊飯器で炊く", passed=False, params={"count": 3},
+          note="1) is another ordered marker"),
+        E(response="1. 米を研ぐ\n2. 水に浸す\n3. 炊飯器で炊く\n（1）注意点: 水加減に気をつける", passed=False,
+          params={"count": 3}, note="（1） at the top level"),
+        E(response="1.米を研ぐ\n2.水に浸す\n3.炊飯器で炊く", passed=False, params={"count": 3},
+          note="no space after the period"),
+        E(response="材料\n1. 米\n2. 水\n手順\n1. 研ぐ\n2. 炊く", passed=False, params={"count": 4},
+          note="two lists restart at 1; the items are not numbered 1..4"),
+    )
+
+    @classmethod
+    def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
+        return cls.Params(count=rng.randint(3, 8))
+
+    def display(self) -> dict[str, str]:
+        count = self.params.count
+        return {"count_ja": "1つ以上" if count is None else f"ちょうど{count}つ"}
+
+    def param_conflict(self, other: Constraint) -> str | None:
+        if other.id == "format.markdown_list":
+            kind, min_items = _markdown_list_params(other)
+            count = self.params.count
+            if kind == "ordered" and count is not None and count < min_items:
+                return f"count {count} < markdown_list min_items {min_items} (P9)"
+        return None
+
+    def check(self, r: Response) -> Verdict:
+        need = self.params.count
+        numbers: list[int] = []
+        for i, (line, fenced) in enumerate(zip(r.lines, r.fenced, strict=True), 1):
+            if fenced or _indent_width(line) >= 2:
+                continue  # code, or a sub-line
+            m = _NUMBERED_ITEM.match(line)
+            if m:
+                expected = len(numbers) + 1
+                n = int(m.group(1))
+                if n != expected:
+                    return self.fail(f"line {i} is item {n}, expected {expected}: items must be numbered "
+                                     "1, 2, 3, ... in order")
+                numbers.append(n)
+                if need is not None and len(numbers) > need:
+                    return self.fail(f"more than {need} numbered items; needs exactly {need}")
+                continue
+            other = _OTHER_ORDERED.match(line.lstrip())
+            if other:
+                return self.fail(f"line {i} starts with {other.group()!r}: every top-level item must be written "
+                                 "'1. ' (ASCII digits, a period, one space, no indent)")
+        if not numbers:
+            return self.fail("no line starts with a numbered item like '1. '")
+        if need is not None and len(numbers) != need:
+            return self.fail(f"{len(numbers)} numbered items, needs exactly {need}")
+        return self.ok(f"{len(numbers)} items numbered 1 to {len(numbers)}")
+
+
+# --- citations ------------------------------------------------------------------------------------
+
+_REF_HEADING = regex.compile(
+    r" {0,3}(?:#{1,6}[ \t]+)?(?:\*\*)?[ \t]*(参考文献|出典|references)[ \t]*[:：]?[ \t]*(?:\*\*)?[ \t]*[:：]?[ \t]*",
+    regex.IGNORECASE)
+_ATX_HEADING = regex.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_ENTRY_LIST_MARKER = regex.compile(r"[ \t]*(?:[-*+][ \t]+|[•・][ \t]*|[0-9]{1,9}\.[ \t]+)?")
+_ENTRY_NUMBER = regex.compile(r"\[([0-9]{1,6})\]")
+_NUMERIC_CITE = regex.compile(r"\[([0-9]{1,6})\]")
+_SEGMENT_SPLIT = regex.compile(r"[,.、。]")
+_ENTRY_YEAR = regex.compile(r"(?<![0-9])(18[0-9]{2}|19[0-9]{2}|20[0-9]{2})(?![0-9])|n\.d\.|年不明")
+_PAREN = regex.compile(r"[(（]([^()（）\n]{1,300})[)）]")
+_AUTHOR_YEAR = regex.compile(
+    r"\s*([^,，;；]{1,80}?)\s*[,，]\s*(?:((?:18|19|20)[0-9]{2})[a-z]?|(n\.d\.?|年不明))\s*")
+_NAME_TAIL = regex.compile(r"(?:\s*(?:et al\.?|ほか|他|ら))$", regex.IGNORECASE)
+_NAME_SPLIT = regex.compile(r"\s*(?:&|＆|・|、)\s*|\s+and\s+")
+_LATIN = regex.compile(r"[A-Za-z]")
+
+_STYLE_JA = {
+    "numeric": {
+        "cite_ja": "本文中の根拠を示す箇所に[1]、[2]のような半角の角括弧付き番号を付けて引用を示し",
+        "entry_ja": "各文献の行は[1]、[2]、…の番号で始め、番号は1から順に飛ばさずに振ってください。本文で使った番号には"
+                    "すべて対応する文献を載せ、載せた文献はすべて本文で引用してください。",
+    },
+    "author_year": {
+        "cite_ja": "本文中の根拠を示す箇所に、（山田, 2020）や(Smith, 2019)のような（著者名, 発行年）の形で引用を示し",
+        "entry_ja": "各文献の行は筆頭著者の名前から書き始め、1800〜2099年の発行年（不明なら「n.d.」か「年不明」）を"
+                    "入れてください。載せた文献はすべて、筆頭著者の名字と発行年を使って（名字, 発行年）の形で本文中で"
+                    "引用してください。",
+    },
+    "any": {
+        "cite_ja": "本文中の根拠を示す箇所に[1]のような半角の角括弧付き番号か、（著者名, 発行年）の形で引用を示し",
+        "entry_ja": "番号方式なら各文献の行を[1]から順に番号を飛ばさずに始め、本文の番号と文献を過不足なく対応させて"
+                    "ください。著者・年方式なら各文献を筆頭著者の名前から書き始めて発行年（1800〜2099年、不明ならn.d.か"
+                    "年不明）を入れ、すべての文献を（名字, 発行年）の形で本文中で引用してください。",
+    },
+}
+
+
+class _Section:
+    """The reference section: heading line index, entry (line number, text) pairs, and the body text."""
+
+    def __init__(self, heading: int, entries: list[tuple[int, str]], body: str) -> None:
+        self.heading = heading
+        self.entries = entries
+        self.body = body
+
+
+def _reference_section(r: Response) -> _Section | None:
+    lines, fenced = r.lines, r.fenced
+    heading = None
+    for i in range(len(lines) - 1, -1, -1):
+        if not fenced[i] and len(lines[i]) <= 60 and _REF_HEADING.fullmatch(lines[i]):
+            heading = i
+            break
+    if heading is None:
+        return None
+    end = len(lines)
+    for j in range(heading + 1, len(lines)):
+        if not fenced[j] and _ATX_HEADING.match(lines[j]):
+            end = j
+            break
+    entries = [(j + 1, lines[j]) for j in range(heading + 1, end) if lines[j].strip()]
+    body = "\n".join(line for k, line in enumerate(lines)
+                     if not (heading <= k < end) and not fenced[k])
+    return _Section(heading, entries, body)
+
+
+def _segments(text: str) -> int:
+    return sum(1 for s in _SEGMENT_SPLIT.split(text) if s.strip())
+
+
+def _author_year_citations(body: str) -> list[tuple[str, str]]:
+    """(first surname, year or "n.d.") of every `(Name, YYYY)` citation; `;` separates several in one pair."""
+    out = []
+    for m in _PAREN.finditer(body):
+        for part in regex.split(r"[;；]", m.group(1)):
+            c = _AUTHOR_YEAR.fullmatch(part)
+            if not c:
+                continue
+            name = _NAME_TAIL.sub("", c.group(1)).strip()
+            name = _NAME_SPLIT.split(name, maxsplit=1)[0].strip()
+            if name and regex.search(r"\p{L}", name):
+                out.append((name, c.group(2) or "n.d."))
+    return out
+
+
+def _cites_entry(entry: str, years: set[str], citations: list[tuple[str, str]]) -> bool:
+    folded = entry.casefold()
+    for name, year in citations:
+        key = name.casefold()
+        if year not in years or not folded.startswith(key):
+            continue
+        after = entry[len(name):len(name) + 1]
+        if _LATIN.fullmatch(name[-1]) and after and _LATIN.fullmatch(after):
+            continue  # "Smi" is not the surname "Smith"
+        return True
+    return False
+
+
+@register
+class Citations(Constraint):
+    id = "format.citations"
+    group = Group.FORMAT
+    aliases = ("CitationFormatConstraint",)
+    train = True
+    output_format = True
+    conflicts = ("ifbench_format.one_word_per_line",)
+
+    class Params(ParamsBase):
+        # "any" and min_refs 1 are the alias-call defaults (JFBench accepted either style and any count).
+        style: Literal["numeric", "author_year", "any"] = "any"
+        min_refs: int = Field(default=1, ge=1, le=50)
+
+    test_wording = (
+        "出典を明記してください。{cite_ja}、本文のあとに「参考文献」「出典」「References」のいずれかだけを書いた見出し行"
+        "（先頭の「## 」などの見出し記号、太字、末尾のコロンは付けてもよい）を置き、その下に文献を{min_refs}件以上、1行に1件ずつ"
+        "並べてください。{entry_ja}各文献は著者・タイトル・発行年などを「,」「.」「、」「。」のいずれかで区切った2つ以上の要素で"
+        "書き、見出しの下には文献以外の行を書かないでください。"
+    )
+    train_wordings = (
+        "根拠となる資料を引用しながら答えてください。{cite_ja}、回答の末尾に「参考文献」「出典」「References」のどれか一語だけの見出し行（「##」などの見出し記号・太字・コロン付きも可）を設けます。その下には文献だけを1行1件で{min_refs}件以上書いてください。{entry_ja}文献はどれも「,」「.」「、」「。」で区切られた2要素以上（著者、書名、年など）にすること。",
+        "引用のルールは次のとおりです。{cite_ja}ます。本文の後ろに「参考文献」「出典」「References」とだけ書いた行（見出し記号や太字、末尾のコロンは付けてよい）を置き、続けて文献を{min_refs}件以上、1件1行で列挙してください。{entry_ja}各文献は「,」「.」「、」「。」で区切って著者・題名・年など2つ以上の要素を含め、文献一覧の中に文献以外の行は入れないでください。",
+        "出典付きの文章にしてください。{cite_ja}てください。文献一覧は本文の後に、「参考文献」「出典」「References」のいずれかのみの行を見出しとして始め（「## 」等の見出し記号、太字、コロンは可）、{min_refs}件以上を1行に1件ずつ書きます。{entry_ja}どの文献も「,」「.」「、」「。」のいずれかで区切った2つ以上の要素から成るようにし、見出しの下には文献以外を書かないこと。",
+        "{cite_ja}ながら説明し、最後に文献リストを付けてください。リストの見出しは「参考文献」「出典」「References」のどれかだけを書いた1行（見出し記号・太字・末尾のコロンは任意）とし、その下に1行1件で{min_refs}件以上の文献を並べます。{entry_ja}文献の各行は「,」「.」「、」「。」で区切った2要素以上で書き、リストには文献以外の行を含めないでください。",
+        "主張の裏付けとなる文献を示してください。書き方：{cite_ja}、本文の後ろに見出し行「参考文献」「出典」「References」のいずれか（前に「## 」、太字、後ろにコロンを付けても可）を置いて、その下に1行1件ずつ{min_refs}件以上の文献を記載します。{entry_ja}各文献は著者・タイトル・年などを「,」「.」「、」「。」で区切り、2要素以上にしてください。見出しより下に文献以外の行は書かないこと。",
+    )
+    examples = (
+        E(response="日本の平均気温は過去100年で約1.3℃上昇しています[1]。特に都市部ではヒートアイランド現象の影響も"
+                   "大きいとされます[2]。\n\n参考文献\n[1] 気象庁, 気候変動監視レポート2023, 2024.\n"
+                   "[2] 山田太郎, 都市気候学入門, 東京出版, 2019.",
+          passed=True, params={"style": "numeric", "min_refs": 2}),
+        E(response="## 概要\n円安は輸入物価を押し上げます[1][2]。一方で輸出企業の収益は改善します[3]。\n\n## 参考文献\n"
+                   "- [1] 日本銀行, 経済・物価情勢の展望, 2023年.\n- [2] 佐藤一郎, 為替と物価, 経済書房, 2021年.\n"
+                   "- [3] 内閣府, 年次経済財政報告, 2022年.",
+          passed=True, params={"style": "numeric", "min_refs": 3}, note="a heading and bullet-marked entries"),
+        E(response="睡眠不足は集中力を大きく低下させます（山田, 2020）。短い昼寝が午後の作業効率を高めるという報告も"
+                   "あります (Smith et al., 2018)。\n\n出典：\n山田花子、睡眠と学習、教育出版、2020年。\n"
+                   "Smith, J., & Lee, K. (2018). Napping and performance. Sleep Journal, 12, 45-60.",
+          passed=True, params={"style": "author_year", "min_refs": 2}, note="et al. and a full-width pair"),
+        E(response="古い記録によれば、この寺は江戸時代に再建されました（田中, n.d.）。\n\n**References:**\n"
+                   "田中宗一、寺社縁起集、n.d.\n鈴木健, 近世寺院史, 1998.\n\n鈴木の研究（鈴木, 1998）も参考になります。",
+          passed=False, params={"style": "author_year", "min_refs": 2},
+          note="the closing line belongs to the reference section, so 鈴木健's entry is never cited in the body"),
+        E(response="古い記録によれば、この寺は江戸時代に再建されました（田中, n.d.）。詳しい経緯は（鈴木, 1998）に"
+                   "まとめられています。\n\n**References:**\n田中宗一、寺社縁起集、n.d.\n鈴木健, 近世寺院史, 1998.",
+          passed=True, params={"style": "author_year", "min_refs": 2}, note="n.d. and a bold heading with colon"),
+        E(response="気温は上昇傾向にあります[1]。\n\n参考文献\n[1] 気象庁, 気候変動監視レポート, 2024.", passed=True,
+          params={}, note="alias call default: either style, at least one entry"),
+        E(response="日本の平均気温は過去100年で約1.3℃上昇しています[1]。\n\n[1] 気象庁, 気候変動監視レポート, 2024.\n"
+                   "[2] 山田太郎, 都市気候学入門, 2019.",
+          passed=False, params={"style": "numeric", "min_refs": 2},
+          note="anchor defect: a trailing block of dated lines with no 参考文献 heading"),
+        E(response="平均気温は上昇しています[1]。\n\n参考文献\n[1] 気象庁, 気候変動監視レポート, 2024.", passed=False,
+          params={"style": "numeric", "min_refs": 2}, note="anchor defect: no minimum count; 1 entry, needs 2"),
+        E(response="平均気温は上昇しています[1]。都市部では特に顕著です[3]。\n\n参考文献\n"
+                   "[1] 気象庁, 気候変動監視レポート, 2024.\n[2] 山田太郎, 都市気候学入門, 2019.",
+          passed=False, params={"style": "numeric", "min_refs": 2}, note="[3] is cited but has no entry"),
+        E(response="平均気温は上昇しています[1]。\n\n参考文献\n[1] 気象庁, 気候変動監視レポート, 2024.\n"
+                   "[2] 山田太郎, 都市気候学入門, 2019.",
+          passed=False, params={"style": "numeric", "min_refs": 2}, note="entry [2] is never cited"),
+        E(response="平均気温は上昇しています[1]。都市部では特に顕著です[3]。\n\n参考文献\n"
+                   "[1] 気象庁, 気候変動監視レポート, 2024.\n[3] 山田太郎, 都市気候学入門, 2019.",
+          passed=False, params={"style": "numeric", "min_refs": 2}, note="entries skip [2]"),
+        E(response="平均気温は上昇しています[1]。都市部では特に顕著です[2]。\n\n参考文献\n"
+                   "[1] 気象庁, 気候変動監視レポート, 2024.\n[2] 都市気候学入門",
+          passed=False, params={"style": "numeric", "min_refs": 2}, note="entry [2] has a single segment"),
+        E(response="睡眠不足は集中力を低下させます（山田, 2020）。昼寝も効果的です（Smith, 2017）。\n\n出典\n"
+                   "山田花子、睡眠と学習、教育出版、2020年。\nSmith, J. (2018). Napping and performance. Sleep Journal.",
+          passed=False, params={"style": "author_year", "min_refs": 2},
+          note="Smith is cited with 2017 but the entry says 2018"),
+        E(response="睡眠不足は集中力を低下させます（山田, 2020）。\n\n出典\n山田花子、睡眠と学習、教育出版。\n"
+                   "Smith, J. (2018). Napping and performance.",
+          passed=False, params={"style": "author_year", "min_refs": 2}, note="the first entry has no year"),
+        E(response="睡眠不足は集中力を低下させます[1]。\n\n出典\n[1] 山田花子、睡眠と学習、教育出版、2020年。\n"
+                   "[2] Smith, J. (2018). Napping and performance.",
+          passed=False, params={"style": "author_year", "min_refs": 2}, note="numeric citations, author-year asked"),
+        E(response="気温は上昇傾向にあるといわれています。詳しくは気象庁の資料をご覧ください。", passed=False,
+          params={"style": "numeric", "min_refs": 2}, note="prose that mentions a source"),
+    )
+
+    @classmethod
+    def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
+        return cls.Params(style=rng.choice(("numeric", "author_year")), min_refs=rng.randint(2, 4))
+
+    def display(self) -> dict[str, str]:
+        return dict(_STYLE_JA[self.params.style])
+
+    def check(self, r: Response) -> Verdict:
+        section = r.memo(("format.citations", "section"), lambda: _reference_section(r))
+        if section is None:
+            return self.fail("no reference heading line reading 参考文献, 出典 or References")
+        entries = [(n, _ENTRY_LIST_MARKER.sub("", text, count=1).strip()) for n, text in section.entries]
+        if not entries:
+            return self.fail(f"the reference heading on line {section.heading + 1} is followed by no entry")
+        style = self.params.style
+        if style == "any":
+            style = "numeric" if _ENTRY_NUMBER.match(entries[0][1]) else "author_year"
+        verdict = self._numeric(entries, section.body) if style == "numeric" else self._author_year(entries,
+                                                                                                  section.body)
+        if verdict is not None:
+            return verdict
+        need = self.params.min_refs
+        if len(entries) < need:
+            return self.fail(f"{len(entries)} reference entries, needs at least {need}")
+        return self.ok(f"{len(entries)} {style.replace('_', '-')} reference(s), all matched with citations")
+
+    def _numeric(self, entries: list[tuple[int, str]], body: str) -> Verdict | None:
+        numbers = []
+        for k, (line_no, text) in enumerate(entries, 1):
+            m = _ENTRY_NUMBER.match(text)
+            if not m:
+                return self.fail(f"line {line_no} in the reference section does not start with [n]: {_short(text)}")
+            n = int(m.group(1))
+            if n != k:
+                return self.fail(f"reference entry {k} is numbered [{n}]; entries must run [1], [2], ... with no gaps")
+            if _segments(text[m.end():]) < 2:
+                return self.fail(f"entry [{n}] needs >= 2 parts separated by , . 、 or 。: {_short(text)}")
+            numbers.append(n)
+        cited = {int(m.group(1)) for m in _NUMERIC_CITE.finditer(body)}
+        if not cited:
+            return self.fail("the body cites no source as [n]")
+        missing = sorted(cited - set(numbers))
+        if missing:
+            return self.fail(f"[{missing[0]}] is cited but has no entry")
+        unused = [n for n in numbers if n not in cited]
+        if unused:
+            return self.fail(f"entry [{unused[0]}] is never cited in the body")
+        return None
+
+    def _author_year(self, entries: list[tuple[int, str]], body: str) -> Verdict | None:
+        citations = _author_year_citations(body)
+        for line_no, text in entries:
+            if _ENTRY_NUMBER.match(text):
+                return self.fail(f"the entry on line {line_no} starts with a number {_short(text, 8)}; author-year "
+                                 "entries start with the first author's name and are cited as (Name, YYYY)")
+            years = {"n.d." if m.group(1) is None else m.group(1) for m in _ENTRY_YEAR.finditer(text)}
+            if not years:
+                return self.fail(f"the entry on line {line_no} has no year (1800-2099) or n.d./年不明: {_short(text)}")
+            if _segments(text) < 2:
+                return self.fail(f"the entry on line {line_no} needs >= 2 parts separated by , . 、 or 。: "
+                                 f"{_short(text)}")
+            if not _cites_entry(text, years, citations):
+                return self.fail(f"the entry on line {line_no} ({_short(text, 20)}) is not cited in the body as "
+                                 f"(first author's surname, {sorted(years)[0]})")
+        return None
+
+
+# --- sentence delimiter ---------------------------------------------------------------------------
+
+# Markers that cannot be read as words or sentences and contain no 。！？!? (full-width ones first).
+SENTENCE_DELIMITERS: tuple[str, ...] = ("◆", "▼", "■", "★", "／／", "＞＞", "<END>", "||")
+_TERMINATORS = regex.compile(r"[。！？!?]")
+
+
+@register
+class SentenceDelimiter(Constraint):
+    id = "format.sentence_delimiter"
+    group = Group.FORMAT
+    aliases = ("SentenceDelimiterFormatConstraint",)
+    output_format = True
+    conflicts = (
+        "content.ends_with_question", "ifbench_format.emoji_sentence_end", "ifbench_ratio.sentence_balance",
+        "ifbench_ratio.statement_question_ratio", "ifbench_count.punctuation", "processing.suffix",
+        "ifbench_format.one_word_per_line",
+    )
+
+    class Params(ParamsBase):
+        delimiter: Literal["◆", "▼", "■", "★", "／／", "＞＞", "<END>", "||"]
+
+    test_wording = (
+        "文の終わりには「。」「！」「？」の代わりに「{delimiter}」を付けてください。回答のどこにも「。」「！」「？」"
+        "（半角の「!」「?」を含む）を使わず、見出しや箇条書きも含めて空でない行はすべて「{delimiter}」で終え、"
+        "回答の最後も「{delimiter}」で締めてください。「{delimiter}」を続けて書いたり行頭に置いたりして、"
+        "区切りと区切りの間に語句のない部分を作らないでください。"
+    )
+    examples = (
+        E(response="今日は朝から雨が降っています◆\n午後には晴れる見込みです◆", passed=True, params={"delimiter": "◆"}),
+        E(response="結論から言うと賛成です<END>理由は二つあります<END>\n一つ目は費用が安いことです<END>", passed=True,
+          params={"delimiter": "<END>"}, note="several sentences on one line"),
+        E(response="# 週末の予定／／\n\n- 土曜日は買い物に行きます／／\n- 日曜日は家で休みます／／", passed=True,
+          params={"delimiter": "／／"}, note="headings and list items end with the delimiter too"),
+        E(response="今日は雨です。明日は晴れです◆", passed=False, params={"delimiter": "◆"},
+          note="a 。 is left in the text"),
+        E(response="本当にそうでしょうか?▼\nよく考えてみましょう▼", passed=False, params={"delimiter": "▼"},
+          note="a half-width ? is a terminator too"),
+        E(response="今日は雨です■\n明日は晴れです", passed=False, params={"delimiter": "■"},
+          note="near miss: the last sentence lacks the delimiter"),
+        E(response="週末の予定\n土曜日は買い物に行きます★\n日曜日は家で休みます★", passed=False,
+          params={"delimiter": "★"}, note="the title line does not end with the delimiter"),
+        E(response="今日は雨です◆◆\n明日は晴れです◆", passed=False, params={"delimiter": "◆"},
+          note="a doubled delimiter leaves an empty piece"),
+        E(response="今日は雨です||😀||", passed=False, params={"delimiter": "||"},
+          note="anchor defect (sentence counting): a piece holding only an emoji has no word (§W)"),
+        E(response="今日は雨です（これは文末です）\n明日は晴れです（これは文末です）", passed=False,
+          params={"delimiter": "◆"}, note="anchor's sentence-like delimiter is not the requested marker"),
+    )
+    jfbench_kwargs: ClassVar[dict[str, str]] = {"delimiter": "delimiter"}
+
+    @classmethod
+    def adapt_jfbench_params(cls, params: dict[str, Any]) -> dict[str, Any]:
+        delimiter = params.get("delimiter")
+        if delimiter not in SENTENCE_DELIMITERS:
+            raise CatalogError(f"SentenceDelimiterFormatConstraint: delimiter {delimiter!r} is not one of the curated "
+                               f"markers {', '.join(SENTENCE_DELIMITERS)} (a delimiter must not read as text or "
+                               "contain 。！？!?)")
+        return dict(params)
+
+    @classmethod
+    def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
+        return cls.Params(delimiter=rng.choice(SENTENCE_DELIMITERS))
+
+    def check(self, r: Response) -> Verdict:
+        d = self.params.delimiter
+        t = r.text
+        m = _TERMINATORS.search(t)
+        if m:
+            line = t.count("\n", 0, m.start()) + 1
+            return self.fail(f"line {line} uses {m.group()!r}; every sentence must end with {d!r} instead")
+        if not t.endswith(d):
+            return self.fail(f"the answer ends with {_short(r.lines[-1][-20:])}, not with {d!r}")
+        for i, line in enumerate(r.lines, 1):
+            body = line.rstrip()
+            if body.strip() and not body.endswith(d):
+                return self.fail(f"line {i} does not end with {d!r}: {_short(body[-20:])}")
+        pieces = t.split(d)[:-1]  # T ends with d: the last piece is empty
+        for k, piece in enumerate(pieces, 1):
+            if not piece.strip():
+                return self.fail(f"piece {k} between delimiters is empty ({d!r} doubled or at a line start)")
+        for k, has_word in enumerate(_word_flags(pieces), 1):
+            if not has_word:
+                return self.fail(f"piece {k} ({_short(pieces[k - 1])}) before {d!r} contains no word")
+        return self.ok(f"{len(pieces)} sentence(s), each ending with {d!r}")
