@@ -244,9 +244,16 @@ def _inline_marks(r: Response) -> int:
     return r.memo(("md", "marks"), compute)
 
 
+# Text without any of these is plain paragraphs: it holds no construct any check looks for, so it is not
+# parsed (markdown-it-py is pure Python and most answers to non-Markdown constraints are plain prose).
+_MARKDOWN_SIGNS = regex.compile(r"[#*_|>\[\]`~<\\]|^[ \t]*(?:[-+=]|\d{1,9}[.)])|^(?: {4}|\t)", regex.MULTILINE)
+
+
 def _parse(r: Response) -> tuple[list[Token], dict[str, Any]]:
     def compute() -> tuple[list[Token], dict[str, Any]]:
         text = r.text
+        if not _MARKDOWN_SIGNS.search(text):
+            return [], {}
         if (len(text) > MAX_CHARS or len(r.lines) > MAX_LINES or text.count("|") > MAX_PIPES
                 or _inline_marks(r) > MAX_MARKS):
             return [], {}

@@ -17,6 +17,7 @@ import re
 import warnings
 from typing import Any, ClassVar, Literal
 
+import regex
 import yaml
 from jsonschema import Draft202012Validator
 from pydantic import Field
@@ -85,7 +86,7 @@ def _no_constants(name: str) -> Any:
 
 def parse_json(text: str) -> tuple[Any, str | None]:
     """(value, None) for one standard JSON text, or (None, reason). No NaN/Infinity; depth <= 500."""
-    depth = json_depth(text)
+    depth = json_depth(text) if text.lstrip()[:1] in ("[", "{") else 0  # json.loads fails fast otherwise
     if depth > MAX_JSON_DEPTH:
         return None, f"brackets nest {depth} levels deep; at most {MAX_JSON_DEPTH} are accepted"
     try:
@@ -926,7 +927,13 @@ def _yaml_error(exc: Exception) -> str:
     return f"not valid YAML: {_clip(str(exc))}"
 
 
+# YAML collections need one of these: a ": " or ":" at a line end (mapping), a "- " item, or flow brackets.
+_YAML_COLLECTION_SIGN = regex.compile(r":(?:[ \t]|$)|^[ \t]*-(?:[ \t]|$)|^[ \t]*[\[{?]", regex.MULTILINE)
+
+
 def parse_yaml(text: str) -> tuple[Any, str | None]:
+    if not _YAML_COLLECTION_SIGN.search(text):  # plain prose: at most a scalar, never a collection
+        return text, None
     reason = _yaml_prescan(text)
     if reason:
         return None, reason
