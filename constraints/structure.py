@@ -69,6 +69,7 @@ class Headings(Constraint):
     id = "structure.headings"
     group = Group.STRUCTURE
     kind = Kind.HYBRID
+    rubric = "structure_headings"
     aliases = ("HeadingStructureConstraint",)
     train = True
     conflicts = ("processing.prefix", "ifbench_format.one_word_per_line", "content.irrelevant")
@@ -130,6 +131,7 @@ class IntroBodyConclusion(Constraint):
     id = "structure.intro_body_conclusion"
     group = Group.STRUCTURE
     kind = Kind.JUDGE
+    rubric = "structure_intro_body_conclusion"
     aliases = ("SectionStructureConstraint",)
     train = True
     conflicts = ("ifbench_format.one_word_per_line", "content.irrelevant")

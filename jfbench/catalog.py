@@ -15,6 +15,7 @@ import pkgutil
 import random
 import string
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -145,7 +146,16 @@ class Constraint:
     def __repr__(self) -> str:
         return f"{self.id}({self.params.model_dump()})"
 
+    # Judge and hybrid constraints name their rubric: judges/<rubric>.md (one file per constraint or family).
+    rubric: ClassVar[str | None] = None
+
     # --- parameters and wording ------------------------------------------------------------------
+    @classmethod
+    def eligible(cls, prompt: Any) -> bool:
+        """Whether this constraint can be attached to the prompt (e.g. it needs a source document of some
+        shape); the sampler draws another constraint when not. `sample` is only called for eligible prompts."""
+        return True
+
     @classmethod
     def sample(cls, rng: random.Random, prompt: Any = None) -> BaseModel:
         """Draw realistic parameter values; constraints with parameters override this."""
@@ -355,6 +365,11 @@ def conflict_between(a: Constraint, b: Constraint) -> str | None:
 
 # --- validation at import -------------------------------------------------------------------------
 
+def rubric_path(name: str) -> Path:
+    """The judge rubric file judges/<name>.md, shipped as package data of jfbench.judges."""
+    return Path(importlib.import_module("jfbench.judges").__file__).parent / f"{name}.md"
+
+
 def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
@@ -379,14 +394,21 @@ class ConstraintSpec(BaseModel):
             spec = cls(id=c.id, group=c.group, kind=c.kind, aliases=c.aliases, train=c.train,
                        output_format=c.output_format, test_wording=c.test_wording,
                        train_wordings=c.train_wordings, examples=c.examples,
-                       params_fields=tuple(c.Params.model_fields))
+                       params_fields=tuple(c.Params.model_fields), rubric=c.rubric)
         except ValidationError as exc:
             raise CatalogError(f"{getattr(c, 'id', c.__name__)}: {describe_validation_error(exc)}") from None
         spec.check_wordings(c)
         return spec
 
+    rubric: str | None = None
+
     @model_validator(mode="after")
     def _consistent(self) -> ConstraintSpec:
+        if self.kind is not Kind.RULE:
+            if not self.rubric:
+                raise ValueError("judge and hybrid constraints name a rubric in judges/")
+            if not rubric_path(self.rubric).is_file():
+                raise ValueError(f"rubric {self.rubric!r} has no file judges/{self.rubric}.md")
         if self.id.split(".")[0] != self.group.value:
             raise ValueError(f"id prefix must be the group {self.group.value}")
         if self.train:

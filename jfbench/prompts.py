@@ -15,6 +15,8 @@ class BasePrompt(BaseModel):
     text: str
     category: str = "general"
     document: str | None = None
+    # Reviewed subtopics of the task (3-5), for content.topic_included / topic_excluded.
+    topics: tuple[str, ...] = ()
 
     @property
     def task_text(self) -> str:

@@ -111,7 +111,8 @@ def python_error(text: str) -> str | None:
 
 
 _PY_TAGS = ("python", "py", "python3")
-_PY_RULE = "変数名や値だけの行のほかに、代入・関数定義・関数呼び出しなど処理を行う文を少なくとも1つ含めてください"
+_PY_RULE = ("代入・関数定義・関数呼び出しなど処理を行う文を少なくとも1つ含めてください"
+            "（変数名や値を書いただけの行しかないコードは不可）")
 
 _PY_OK = ("def 平均(values):\n    \"\"\"平均値を返す。\"\"\"\n    return sum(values) / len(values)\n\n"
           "print(平均([1, 2, 3]))")
@@ -129,7 +130,7 @@ class Python(CodeFormat):
     parse_error = staticmethod(python_error)
 
     test_wording = (
-        "回答全体をPythonのソースコードにしてください。```pythonのコードブロックで囲んでも囲まなくても構いませんが、"
+        "回答全体をPythonのソースコードにしてください。全体を```pythonのコードブロック1つで囲んでも囲まなくても構いませんが、"
         "コードの前後に説明文を書いてはいけません（説明はコメントで書いてください）。コードはPythonとして構文エラーなく"
         f"解析できるものにし、{_PY_RULE}。"
     )
@@ -365,7 +366,7 @@ class Javascript(CodeFormat):
     parse_error = staticmethod(javascript_error)
 
     test_wording = (
-        "回答全体をJavaScriptのソースコードにしてください。```javascriptのコードブロックで囲んでも囲まなくても"
+        "回答全体をJavaScriptのソースコードにしてください。全体を```javascriptのコードブロック1つで囲んでも囲まなくても"
         "構いませんが、コードの前後に説明文を書いてはいけません（説明はコメントで書いてください）。コードは"
         f"JavaScriptとして構文エラーなく解析できるものにし、{_JS_RULE}。"
     )
@@ -548,12 +549,12 @@ class UnifiedDiff(Constraint):
         min_hunks: int = Field(default=1, ge=1, le=20)
 
     test_wording = (
-        "回答全体をunified diff（統一差分）形式のパッチ1つだけにしてください（```diffのコードブロックで囲むのは可、"
+        "回答全体をunified diff形式（diff -u の出力形式）のパッチ1つだけにしてください（```diffのコードブロックで囲むのは可、"
         "前後に説明文は書かない）。必要ならdiff --gitなどの行を先頭に置き、次に「--- 変更前のファイル名」と"
-        "「+++ 変更後のファイル名」の見出し行、続けて「@@ -開始行,行数 +開始行,行数 @@」で始まるハンクを{min_hunks}個以上"
+        "「+++ 変更後のファイル名」の2行、続けて「@@ -開始行,行数 +開始行,行数 @@」で始まるハンクを{min_hunks}個以上"
         "書いてください。ハンク内の各行は半角スペース（変更なし）、+（追加）、-（削除）のいずれか（または"
-        "「\\ No newline at end of file」）で始め、@@行に書いた行数と実際の行数（変更前はスペース行と-行、"
-        "変更後はスペース行と+行の数）を正確に一致させてください。"
+        "「\\ No newline at end of file」）で始め、変更のない空行も半角スペース1つだけの行として書きます。"
+        "@@行に書いた行数と実際の行数（変更前はスペース行と-行、変更後はスペース行と+行の数）は正確に一致させてください。"
     )
     examples = (
         E(response=_DIFF_OK, passed=True),
