@@ -15,6 +15,7 @@ TAGS = ("json", "")
     ('```\n{"a": 1}\n```', '{"a": 1}', ""),  # an empty info string is allowed
     ('~~~~json\n{"a": 1}\n~~~~~', '{"a": 1}', ""),  # tildes; the closing fence may be longer
     ('  ```json\n{"a": 1}\n```  ', '{"a": 1}', ""),  # T is trimmed first
+    ('```\n\n<?xml version="1.0"?><a/>\n\n```', '<?xml version="1.0"?><a/>', ""),  # blank edges dropped
     ('以下がJSONです。\n```json\n{"a": 1}\n```', None, "text before the fenced block"),
     ('```json\n{"a": 1}\n```\n以上です。', None, "text after the fenced block"),
     ('はい。\n```json\n{}\n```\nどうぞ。', None, "text before and after"),

@@ -83,4 +83,9 @@ def _unwrap(r: Response, tags: tuple[str, ...], fence: FenceRule) -> Payload:
         return Payload(None, reason=f"text {where} the fenced block; strict mode needs the data alone")
     if tag.lower() not in {t.lower() for t in tags}:
         return Payload(None, reason=f"the fence is tagged {tag!r}; expected {wanted}")
-    return Payload("\n".join(lines[1:-1]), fenced=True, tag=tag)
+    body = lines[1:-1]
+    while body and not body[0].strip():  # blank lines at the edges of the block, as T itself is trimmed
+        body.pop(0)
+    while body and not body[-1].strip():
+        body.pop()
+    return Payload("\n".join(body), fenced=True, tag=tag)

@@ -209,7 +209,7 @@ class BulletPoints(Constraint):
         count: int | None = Field(default=None, ge=1, le=100)  # None (alias calls): at least one bullet
 
     test_wording = (
-        "箇条書きの項目を{count_ja}書いてください。各項目の行は、行頭に{marker_ja}を置いてから項目の内容を書きます"
+        "箇条書きの項目を{count_ja}書いてください。各項目の行は、行頭に{marker_ja}を置いてから内容を書きます"
         "（字下げした行も含め、この記号で始まり内容のある行はすべて項目として数えます）。{others_ja}で始まる行は"
         "書かないでください。箇条書きの前後に導入や締めくくりの文を書くのは構いません。"
     )

@@ -1,5 +1,4 @@
-"""processing (13): fixed openings and closings, and transformations of the prompt's document
-(CATALOG.md, "processing")."""
+"""processing: fixed openings and closings of the answer (CATALOG.md, "processing": prefix, suffix)."""
 
 from __future__ import annotations
 
@@ -92,3 +91,80 @@ class Prefix(Constraint):
         where = r.text.find(prefix)
         hint = f" (it appears at position {where + 1})" if where > 0 else ""
         return self.fail(f"starts with {head!r}, not with {prefix!r}{hint}")
+
+
+# Short closers an answer can end with.
+SUFFIXES: tuple[str, ...] = (
+    "以上", "（終）", "[END]", "【完】", "以上です。", "（以上）", "〈おわり〉", "END", "【以上】", "■以上",
+)
+
+
+@register
+class Suffix(Constraint):
+    id = "processing.suffix"
+    group = Group.PROCESSING
+    aliases = ("SuffixProcessingConstraint",)
+    train = True
+    conflicts = (
+        "content.ends_with_question", "format.sentence_delimiter", "ifbench_format.emoji_sentence_end",
+        "ifbench_words.keyword_second_and_penultimate", "ifbench_words.sentence_chain",
+        "ifbench_words.paragraph_same_first_last", "meta_output.explanation_at_end",
+        "content.irrelevant", "ifbench_format.one_word_per_line",
+    )
+
+    class Params(ParamsBase):
+        suffix: str = Field(min_length=1, max_length=50)
+
+        @field_validator("suffix")
+        @classmethod
+        def _not_space_final(cls, v: str) -> str:
+            if v[-1].isspace():
+                raise ValueError("a suffix cannot end with whitespace (the answer is trimmed)")
+            return v
+
+    test_wording = (
+        "回答は「{suffix}」という文字列で締めくくってください。その後ろには句点や記号、補足の文などを"
+        "いっさい書かず、記号の全角・半角も含めてこの表記のとおりに書いてください。"
+    )
+    train_wordings = (
+        "出力の最後は必ず「{suffix}」で終えてください。これより後ろには文字も記号も置かず、全角と半角の区別も含めて表記を変えないこと。",
+        "回答の末尾に「{suffix}」をそのままの形で書き、そこで回答を終わりにしてください。",
+        "「{suffix}」で回答を終えること。表記は一字一句このとおりにし、後ろに句点や補足を付け足さないでください。",
+        "回答のいちばん最後に来る文字列を「{suffix}」にしてください。その後に結びの言葉や記号を続けてはいけません。記号の全角・半角も指定どおりに。",
+        "締めくくりは「{suffix}」で固定です。文字の種類や幅を変えずに、回答の最後尾に置いてください。",
+    )
+    examples = (
+        E(response="東京は日本の首都です。\n以上", params={"suffix": "以上"}, passed=True),
+        E(response="手順は三つです。まず材料を切り、次に炒め、最後に煮込みます。[END]", params={"suffix": "[END]"},
+          passed=True),
+        E(response="本日の報告は以上です。\n\n（終）\n  ", params={"suffix": "（終）"}, passed=True,
+          note="trailing whitespace of the completion is trimmed (§IN)"),
+        E(response="本日は晴天です。<これは文末です>", params={"suffix": "<これは文末です>"}, passed=True),
+        E(response="東京は日本の首都です。以上。", params={"suffix": "以上"}, passed=False,
+          note="a 。 after the suffix"),
+        E(response="報告を終わります。(終)", params={"suffix": "（終）"}, passed=False,
+          note="half-width brackets; no folding"),
+        E(response="報告を終わります。［ＥＮＤ］", params={"suffix": "[END]"}, passed=False,
+          note="full-width letters; no folding"),
+        E(response="以上です。\nご不明な点があればお知らせください。", params={"suffix": "以上です。"}, passed=False,
+          note="the suffix is not at the end"),
+    )
+    jfbench_kwargs: ClassVar[dict[str, str]] = {"suffix": "suffix"}
+
+    @classmethod
+    def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
+        return cls.Params(suffix=rng.choice(SUFFIXES))
+
+    def param_conflict(self, other: Constraint) -> str | None:
+        if other.id == "character.full_width" and _has_non_full_width(self.params.suffix):
+            return f"the suffix {self.params.suffix!r} is not full-width"
+        return None
+
+    def check(self, r: Response) -> Verdict:
+        suffix = self.params.suffix
+        if r.text.endswith(suffix):
+            return self.ok(f"ends with {suffix!r}")
+        tail = r.text[-(len(suffix) + 10):].replace("\n", " ")
+        where = r.text.rfind(suffix)
+        hint = f" (it last appears {len(r.text) - where - len(suffix)} characters before the end)" if where >= 0 else ""
+        return self.fail(f"ends with {tail!r}, not with {suffix!r}{hint}")

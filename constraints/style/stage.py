@@ -1,13 +1,13 @@
-"""style (26): language, politeness, tense, register, person, emotion and stage directions (CATALOG.md, "style")."""
+"""style.no_stage_directions: no actions or gestures in parentheses or between single asterisks (a rule)."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 import regex
 
-from jfbench.catalog import Constraint, Example, Group, Verdict, register
-from jfbench.ja import HAN, NON_WORD_POS, Response, Token, char_count
+from jfbench.catalog import Example, Verdict, register
+from jfbench.ja import HAN, Response, Token, char_count
+
+from ._shared import StyleConstraint, TokenIndex, token_index
 
 E = Example
 
@@ -32,24 +32,6 @@ STAGE_LEXICON = frozenset((
     "小声", "真顔", "ドヤ顔", "棒読み", "遠い目", "にっこり", "ニヤリ", "にやり", "うなずき", "頷き",
 ))
 _ACTION_ENDINGS = frozenset(("て", "で", "ながら", "つつ"))
-
-
-class _TokenIndex:
-    """Tokens of r.tokens looked up by (md line, span); built on first use."""
-
-    def __init__(self, r: Response) -> None:
-        self.tokens = r.tokens
-        self.keys = [(t.line, t.start) for t in self.tokens]
-
-    def inside(self, line: int, start: int, end: int) -> list[Token]:
-        out = []
-        i = bisect_left(self.keys, (line, start))
-        while i < len(self.tokens) and self.tokens[i].line == line and self.tokens[i].start < end:
-            t = self.tokens[i]
-            if t.end <= end and t.pos1 not in NON_WORD_POS:
-                out.append(t)
-            i += 1
-        return out
 
 
 def _emphasis_span(r: Response) -> str | None:
@@ -77,9 +59,8 @@ def _action_reason(content: str, words: list[Token]) -> str | None:
 
 
 @register
-class NoStageDirections(Constraint):
+class NoStageDirections(StyleConstraint):
     id = "style.no_stage_directions"
-    group = Group.STYLE
     aliases = ("jfbench:style.no_stage_directions",)
     train = True
     conflicts = ("character.half_width", "ifbench_format.one_word_per_line")
@@ -131,7 +112,7 @@ class NoStageDirections(Constraint):
         span = _emphasis_span(r)
         if span is not None:
             return self.fail(f"uses the single-marker span {span[:40]!r}; only ** bold is allowed around words")
-        index: _TokenIndex | None = None
+        index: TokenIndex | None = None
         for line_no, line in enumerate(r.md_lines):
             if "（" not in line and "(" not in line:
                 continue
@@ -147,8 +128,8 @@ class NoStageDirections(Constraint):
                     continue  # a reading: 漢字（かんじ）
                 words: list[Token] = []
                 if stripped.rstrip(_TRAILING_MARKS) not in STAGE_LEXICON:
-                    index = index or _TokenIndex(r)
-                    words = index.inside(line_no, m.start(group), m.end(group))
+                    index = index or token_index(r)
+                    words = index.inside(line_no, m.start(group), m.end(group), words_only=True)
                 why = _action_reason(content, words)
                 if why:
                     return self.fail(f"the parenthetical {m.group()!r} on line {line_no + 1} of the text view {why}; "
