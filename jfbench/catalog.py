@@ -48,13 +48,17 @@ class Kind(StrEnum):
     HYBRID = "hybrid"
 
 
-Method = Literal["rule", "heuristic", "judge", "skipped", "error"]
+Method = Literal["rule", "heuristic", "judge", "judge_error", "skipped", "error"]
 
 
 class Verdict(BaseModel):
+    """passed is None when no verdict could be reached: skipped (no judge), judge_error, or a bad input."""
+
     passed: bool | None
     reason: str
     method: Method = "rule"
+    heuristic: bool | None = None  # a hybrid's offline verdict, kept beside the judge's
+    usage: dict[str, Any] | None = None  # judge tokens and cost
 
 
 class NoParams(BaseModel):

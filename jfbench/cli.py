@@ -173,8 +173,10 @@ class CheckCase(BaseModel):
 
 def verdict_record(case_id: Any, constraint: str | None, verdict: Verdict) -> dict[str, Any]:
     record: dict[str, Any] = {"id": case_id, "constraint": constraint}
-    record.update(verdict.model_dump())
-    return record
+    record.update(verdict.model_dump(exclude_none=True, exclude={"passed"}))
+    record["passed"] = verdict.passed
+    return {k: record[k] for k in ("id", "constraint", "passed", "reason", "method", "heuristic", "usage")
+            if k in record}
 
 
 def check_line(line: str, line_no: int, timings: bool) -> dict[str, Any]:
