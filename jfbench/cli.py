@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import time
@@ -162,6 +163,8 @@ class CheckCase(BaseModel):
     kwargs: dict[str, Any] | None = None
     response: str
     document: str | None = None
+    instruction: str | None = None  # the prompt the model saw, shown to the judge
+    label: bool | None = None  # a human label, for `jfbench judge-agreement`
 
     def build(self) -> Constraint:
         if isinstance(self.constraint, dict):  # JFBench's serialised {"module", "name", "kwargs"}
@@ -179,23 +182,29 @@ def verdict_record(case_id: Any, constraint: str | None, verdict: Verdict) -> di
             if k in record}
 
 
-def check_line(line: str, line_no: int, timings: bool) -> dict[str, Any]:
+def parse_line(line: str, line_no: int) -> tuple[CheckCase, Constraint] | dict[str, Any]:
+    """The case and its instance, or an error record for a bad line."""
     case_id = None
     try:
         raw = json.loads(line)
         if isinstance(raw, dict):
             case_id = raw.get("id")
         case = CheckCase.model_validate(raw)
-        inst = case.build()
+        return case, case.build()
     except json.JSONDecodeError as exc:
         return _error_record(case_id, f"line {line_no}: not JSON ({exc.msg})")
     except ValidationError as exc:
         return _error_record(case_id, f"line {line_no}: {catalog.describe_validation_error(exc)}")
     except CatalogError as exc:
         return _error_record(case_id, f"line {line_no}: {exc}")
+
+
+async def check_case(case: CheckCase, inst: Constraint, judge: Any, timings: bool) -> dict[str, Any]:
+    from jfbench.judge import judged
+
     start = time.perf_counter()
-    verdict = inst.evaluate(case.response, case.document)
-    record = verdict_record(case_id, inst.id, verdict)
+    verdict = await judged(inst, case.response, judge, case.instruction, case.document)
+    record = verdict_record(case.id, inst.id, verdict)
     if timings:
         record["seconds"] = round(time.perf_counter() - start, 6)
     return record
@@ -215,6 +224,27 @@ def _open_cases(cases: str):
     return path.open(encoding="utf-8")
 
 
+JudgeOption = Annotated[str, typer.Option("--judge", help="Judge model spec (provider:model), or none for offline.")]
+JudgeBaseUrl = Annotated[str | None, typer.Option("--judge-base-url", help="Base URL for a vllm: judge.")]
+JudgeSamples = Annotated[int, typer.Option("--judge-samples", min=1, max=9, help="Majority vote over k samples.")]
+JudgeCachePath = Annotated[Path | None, typer.Option("--judge-cache", help="Judge cache (sqlite) path.")]
+Concurrency = Annotated[int, typer.Option(min=1, max=256, help="Judge calls in flight at once.")]
+
+
+def make_judge(spec: str, base_url: str | None, samples: int, cache: Path | None) -> Any:
+    """A Judge, or None for `--judge none`. Bad specs and missing keys raise UsageError."""
+    if spec.lower() == "none":
+        return None
+    from jfbench.judge import DEFAULT_SETTINGS, Judge, JudgeCache, default_cache_path
+    from jfbench.models import ModelError, ModelSpec
+
+    try:
+        model = ModelSpec.parse(spec, base_url)
+        return Judge(model, DEFAULT_SETTINGS, samples=samples, cache=JudgeCache(cache or default_cache_path()))
+    except ModelError as exc:
+        raise UsageError(str(exc)) from None
+
+
 @app.command()
 def check(
     constraint: Annotated[str | None, typer.Argument(help="Constraint id or JFBench alias (one-off mode).")] = None,
@@ -225,6 +255,13 @@ def check(
     cases: Annotated[str | None, typer.Option(help="JSONL file of cases (or - for stdin): batch mode.")] = None,
     timings: Annotated[bool, typer.Option("--timings", help="Add seconds per verdict.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One-off: print the verdict as JSON.")] = False,
+    instruction: Annotated[str | None, typer.Option(help="The prompt the model saw (for the judge), or @file.")]
+    = None,
+    judge: JudgeOption = "none",
+    judge_base_url: JudgeBaseUrl = None,
+    judge_samples: JudgeSamples = 1,
+    judge_cache: JudgeCachePath = None,
+    concurrency: Concurrency = 8,
 ) -> None:
     """Check answers against constraints: one-off, or a JSONL batch with --cases.
 
@@ -234,17 +271,22 @@ def check(
         if cases is not None:
             if constraint is not None or response is not None:
                 raise UsageError("give either --cases or a constraint with --response, not both")
-            _check_batch(cases, timings)
+            judge_model = make_judge(judge, judge_base_url, judge_samples, judge_cache)
+            asyncio.run(_check_batch(cases, timings, judge_model, concurrency))
             return
         if constraint is None or response is None:
             raise UsageError("give a constraint id and --response TEXT (or --response @file), or --cases FILE")
         inst = catalog.instance(constraint, _json_arg(params, "--params"), _json_arg(kwargs, "--kwargs"))
         text = _text_arg(response, "--response")
         doc = _text_arg(document, "--document") if document is not None else None
+        task = _text_arg(instruction, "--instruction") if instruction is not None else None
+        judge_model = make_judge(judge, judge_base_url, judge_samples, judge_cache)
     except (UsageError, CatalogError) as exc:
         fail_usage(str(exc))
+    from jfbench.judge import judged
+
     start = time.perf_counter()
-    verdict = inst.evaluate(text, doc)
+    verdict = asyncio.run(judged(inst, text, judge_model, task, doc))
     seconds = time.perf_counter() - start
     if as_json:
         record = verdict_record(None, inst.id, verdict)
@@ -259,20 +301,126 @@ def check(
     raise typer.Exit(0 if verdict.passed in (True, None) else 1)
 
 
-def _check_batch(cases: str, timings: bool) -> None:
+async def _check_batch(cases: str, timings: bool, judge: Any, concurrency: int) -> None:
+    """Verdicts in input order; judge calls run concurrently, each line is written as soon as it and all
+    lines before it are done, so an interrupted batch keeps everything already printed."""
     stream = _open_cases(cases)
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(parsed: tuple[CheckCase, Constraint] | dict[str, Any]) -> dict[str, Any]:
+        if isinstance(parsed, dict):
+            return parsed
+        async with gate:
+            return await check_case(*parsed, judge, timings)
+
+    pending: list[asyncio.Task[dict[str, Any]]] = []
+
+    def write_ready() -> None:
+        while pending and pending[0].done():
+            sys.stdout.write(json.dumps(pending.pop(0).result(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+
     try:
         for line_no, line in enumerate(stream, 1):
             if not line.strip():
                 continue
-            record = check_line(line, line_no, timings)
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-            sys.stdout.flush()
+            pending.append(asyncio.create_task(one(parse_line(line, line_no))))
+            if len(pending) >= 4 * concurrency:  # bounded memory: wait for the oldest line
+                await pending[0]
+            await asyncio.sleep(0)
+            write_ready()
+        while pending:
+            await pending[0]
+            write_ready()
     except UnicodeDecodeError as exc:
         raise UsageError(f"{cases} is not UTF-8 text ({exc.reason})") from None
     finally:
         if stream is not sys.stdin:
             stream.close()
+
+
+class Agreement(BaseModel):
+    """Per-constraint agreement between the offline heuristic, the LLM judge and human labels."""
+
+    constraint: str
+    cases: int = 0
+    heuristic_vs_label: list[int] = [0, 0]  # [agreeing, compared]
+    judge_vs_label: list[int] = [0, 0]
+    heuristic_vs_judge: list[int] = [0, 0]
+    judge_errors: int = 0
+
+    def add(self, pair: str, a: bool | None, b: bool | None) -> None:
+        if a is not None and b is not None:
+            counts = getattr(self, pair)
+            counts[0] += a == b
+            counts[1] += 1
+
+    def rates(self) -> dict[str, float | None]:
+        return {f"{pair}_rate": (c[0] / c[1] if c[1] else None)
+                for pair in ("heuristic_vs_label", "judge_vs_label", "heuristic_vs_judge")
+                for c in [getattr(self, pair)]}
+
+
+@app.command("judge-agreement")
+def judge_agreement(
+    cases: Annotated[str, typer.Argument(help="JSONL cases (constraint, params, response, optional label).")],
+    judge: JudgeOption = "none",
+    judge_base_url: JudgeBaseUrl = None,
+    judge_samples: JudgeSamples = 1,
+    judge_cache: JudgeCachePath = None,
+    concurrency: Concurrency = 8,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Agreement of hybrid heuristics with the LLM judge and with human labels, per constraint."""
+    try:
+        judge_model = make_judge(judge, judge_base_url, judge_samples, judge_cache)
+        stream = _open_cases(cases)
+        parsed = [parse_line(line, n) for n, line in enumerate(stream, 1) if line.strip()]
+    except UsageError as exc:
+        fail_usage(str(exc))
+    bad = [p for p in parsed if isinstance(p, dict)]
+    if bad:
+        fail_usage(f"{len(bad)} bad case lines, first: {bad[0]['error']}")
+    results = asyncio.run(_agreement(parsed, judge_model, concurrency))  # type: ignore[arg-type]
+    if as_json:
+        sys.stdout.write(json.dumps([{**a.model_dump(), **a.rates()} for a in results], ensure_ascii=False) + "\n")
+        return
+    table = Table(title="agreement (agreeing / compared)")
+    for column in ("constraint", "cases", "heuristic vs label", "judge vs label", "heuristic vs judge", "judge errors"):
+        table.add_column(column, no_wrap=column == "constraint")
+
+    def cell(c: list[int]) -> str:
+        return f"{c[0] / c[1]:.0%} ({c[0]}/{c[1]})" if c[1] else "-"
+
+    for a in results:
+        table.add_row(a.constraint, str(a.cases), cell(a.heuristic_vs_label), cell(a.judge_vs_label),
+                      cell(a.heuristic_vs_judge), str(a.judge_errors))
+    out.print(table)
+
+
+async def _agreement(parsed: list[tuple[CheckCase, Constraint]], judge: Any, concurrency: int) -> list[Agreement]:
+    from jfbench.judge import judged
+
+    gate = asyncio.Semaphore(concurrency)
+    by_id: dict[str, Agreement] = {}
+
+    async def one(case: CheckCase, inst: Constraint) -> None:
+        offline = inst.evaluate(case.response, case.document)
+        online = None
+        if judge is not None and inst.kind is not catalog.Kind.RULE:
+            async with gate:
+                online = await judged(inst, case.response, judge, case.instruction, case.document)
+        a = by_id.setdefault(inst.id, Agreement(constraint=inst.id))
+        a.cases += 1
+        heuristic = offline.passed if offline.method in ("rule", "heuristic") else None
+        judged_passed = online.passed if online is not None else None
+        a.judge_errors += online is not None and online.method == "judge_error"
+        a.add("heuristic_vs_label", heuristic, case.label)
+        a.add("judge_vs_label", judged_passed, case.label)
+        a.add("heuristic_vs_judge", heuristic, judged_passed)
+
+    await asyncio.gather(*(one(case, inst) for case, inst in parsed))
+    return [by_id[k] for k in sorted(by_id)]
 
 
 def main() -> None:

@@ -165,3 +165,75 @@ def test_model_specs_and_missing_keys(monkeypatch):
     monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
     with pytest.raises(ModelError, match="OPENROUTER_API_KEY"):
         ModelSpec.parse("openrouter:openai/gpt-oss-120b").client()
+
+
+# --- the command line ---------------------------------------------------------------------------------
+
+def cli(*args, stdin=None):
+    from typer.testing import CliRunner
+
+    from jfbench.cli import app
+
+    return CliRunner().invoke(app, list(args), input=stdin)
+
+
+def judge_args(server, tmp_path):
+    return ["--judge", "vllm:judge-model", "--judge-base-url", server.base_url,
+            "--judge-cache", str(tmp_path / "cache.sqlite")]
+
+
+def test_check_one_off_with_a_judge(tmp_path):
+    with ScriptedOpenAIServer([{"content": GOOD}]) as server:
+        result = cli("check", "structure.intro_body_conclusion", "--response", ANSWER, "--json",
+                     *judge_args(server, tmp_path))
+    record = json.loads(result.stdout)
+    assert result.exit_code == 0 and record["method"] == "judge" and record["passed"] is True
+    assert record["usage"]["completion_tokens"] == 20
+
+
+def test_check_batch_with_a_judge_keeps_order(tmp_path):
+    lines = [
+        {"id": 1, "constraint": "structure.intro_body_conclusion", "response": ANSWER},
+        {"id": 2, "constraint": "character.no_commas", "response": "晴れ、雨"},
+        {"id": 3, "constraint": "structure.headings", "response": "# 旅\n\n## 朝\n歩く。\n\n## 夜\n休む。"},
+        "not json",
+    ]
+    stdin = "\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in lines) + "\n"
+    with ScriptedOpenAIServer([{"content": BAD}]) as server:
+        result = cli("check", "--cases", "-", *judge_args(server, tmp_path), stdin=stdin)
+    out = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == [1, 2, 3, None]
+    assert [o["method"] for o in out] == ["judge", "rule", "judge", "error"]
+    assert out[2]["heuristic"] is True and out[2]["passed"] is False
+    assert len(server.requests) == 2  # the rule constraint never reaches the judge
+
+
+def test_offline_judged_constraints_are_skipped_and_hybrids_use_the_heuristic():
+    stdin = "\n".join(json.dumps(x, ensure_ascii=False) for x in [
+        {"constraint": "structure.intro_body_conclusion", "response": ANSWER},
+        {"constraint": "structure.headings", "response": "本文だけです。"},
+    ])
+    out = [json.loads(x) for x in cli("check", "--cases", "-", stdin=stdin).stdout.splitlines()]
+    assert [(o["passed"], o["method"]) for o in out] == [(None, "skipped"), (False, "heuristic")]
+
+
+def test_missing_key_is_a_clean_error(monkeypatch):
+    monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
+    result = cli("check", "structure.headings", "--response", "x", "--judge", "openrouter:openai/gpt-oss-120b")
+    assert result.exit_code == 2 and "OPENROUTER_API_KEY" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_judge_agreement_report(tmp_path):
+    cases = tmp_path / "labels.jsonl"
+    rows = [
+        {"constraint": "structure.headings", "response": "# 旅\n\n## 朝\n歩く。\n\n## 夜\n休む。", "label": True},
+        {"constraint": "structure.headings", "response": "本文だけです。", "label": False},
+        {"constraint": "structure.headings", "response": "# 旅\n\n## 朝\n歩く。", "label": True},
+    ]
+    cases.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    offline = json.loads(cli("judge-agreement", str(cases), "--json").stdout)
+    assert offline[0]["heuristic_vs_label"] == [2, 3] and offline[0]["judge_vs_label"] == [0, 0]
+    with ScriptedOpenAIServer([{"content": GOOD}, {"content": BAD}, {"content": GOOD}]) as server:
+        online = json.loads(cli("judge-agreement", str(cases), "--json", "--concurrency", "1",
+                                *judge_args(server, tmp_path)).stdout)
+    assert online[0]["judge_vs_label"] == [3, 3] and online[0]["heuristic_vs_judge"] == [2, 3]
