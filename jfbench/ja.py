@@ -597,7 +597,8 @@ class Response:
 
     @cached_property
     def doc(self) -> Response | None:
-        return None if self.document is None else Response(normalize_document(self.document))
+        # Through the shared cache: a batch checks many answers against the same prompt's document.
+        return None if self.document is None else analyse(normalize_document(self.document))
 
     @cached_property
     def folded_words(self) -> list[str]:

@@ -21,6 +21,13 @@ SAMPLE_PROMPTS = [
     BasePrompt(id="p2", category="summary", text="次の文章を要約してください。",
                document="江戸時代の町人文化は、商業の発展とともに花開いた。歌舞伎や浮世絵は庶民の娯楽として広まり、"
                         "出版業の発達によって読み物も身近になった。"),
+    # Documents with 3-8 one-line sentences and numbers, so the processing sorts have eligible prompts.
+    BasePrompt(id="p3", category="rewrite", text="次の案内文を、観光客向けにやさしく書き直してください。",
+               document="富士山の標高は3776メートルです。山頂付近の気温は夏でも10度を下回ることがあります。"
+                        "毎年7月から9月までが登山シーズンです。外国人観光客にはハイキングコースも人気です。"),
+    BasePrompt(id="p4", category="summary", text="次の日記を三人称で要約してください。",
+               document="2023年4月1日、田中さんは大阪から京都へ引っ越した。\n新しい職場までは電車で15分かかる。\n"
+                        "休日にはカフェで本を読むのが楽しみだ。"),
 ]
 
 

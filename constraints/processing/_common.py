@@ -77,9 +77,10 @@ def stripped_lines(r: Response) -> list[str]:
 
 
 def copy_view(r: Response) -> str:
-    """T with trailing whitespace removed from every line: §DOC's own normalisation, so an invisible
-    trailing space in the answer neither makes nor breaks a document copy."""
-    return r.memo(("processing", "copy-view"), lambda: "\n".join(line.rstrip() for line in r.lines))
+    """The answer with trailing whitespace removed from every line: §DOC's own normalisation, so an
+    invisible trailing space neither makes nor breaks a document copy. Built from R rather than T so that a
+    copy of a document whose first line is indented keeps its indentation at the start of the answer."""
+    return r.memo(("processing", "copy-view"), lambda: "\n".join(line.rstrip() for line in r.raw.split("\n")))
 
 
 def find_block(lines: list[str], expected: list[str]) -> tuple[int | None, int, int]:
@@ -105,9 +106,16 @@ def block_miss(lines: list[str], expected: list[str], unit: str, best_len: int, 
     if best_len:
         at = best_start + best_len
         got = lines[at] if at < len(lines) else "(end of the answer)"
-        return (f"lines {best_start + 1}-{at} hold {unit}s 1-{best_len} of the expected block, but line "
-                f"{at + 1} is {show(got)} where {unit} {best_len + 1} {show(expected[best_len])} was expected")
-    return f"no line consists of exactly {unit} 1 of the expected block, {show(expected[0])}"
+        held = (f"line {best_start + 1} holds {unit} 1" if best_len == 1
+                else f"lines {best_start + 1}-{at} hold {unit}s 1-{best_len}")
+        return (f"{held} of the expected block, but line {at + 1} is {show(got)} where {unit} {best_len + 1} "
+                f"{show(expected[best_len])} was expected")
+    first = expected[0]
+    for i, line in enumerate(lines):
+        if first and first in line:
+            return (f"{unit} 1 of the expected block, {show(first)}, is inside line {i + 1} ({show(line)}) with other "
+                    "text; each line must hold only its item")
+    return f"no line consists of exactly {unit} 1 of the expected block, {show(first)}"
 
 
 # --- JFBench keyword arguments ----------------------------------------------------------------------------

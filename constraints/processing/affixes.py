@@ -166,5 +166,6 @@ class Suffix(Constraint):
             return self.ok(f"ends with {suffix!r}")
         tail = r.text[-(len(suffix) + 10):].replace("\n", " ")
         where = r.text.rfind(suffix)
-        hint = f" (it last appears {len(r.text) - where - len(suffix)} characters before the end)" if where >= 0 else ""
+        gap = len(r.text) - where - len(suffix)
+        hint = f" (it last appears {gap} character{'s' if gap > 1 else ''} before the end)" if where >= 0 else ""
         return self.fail(f"ends with {tail!r}, not with {suffix!r}{hint}")
