@@ -40,7 +40,8 @@ class StyleConstraint(Constraint):
         return super().params_from_jfbench({k: v for k, v in kwargs.items() if k != "client"})
 
 
-def _compute_line_kinds(r: Response) -> list[str]:
+def _replay_kinds(r: Response) -> list[str]:
+    """The kind of each line ja.markdown_text_lines emits, from the lines it starts from."""
     kept = "\n".join(line for line, fenced in zip(r.lines, r.fenced, strict=True) if not fenced)
     if "<!--" in kept:
         kept = ja._HTML_COMMENT.sub("", kept)
@@ -72,6 +73,11 @@ def _compute_line_kinds(r: Response) -> list[str]:
             kinds.append(ITEM)
         else:
             kinds.append(PROSE)
+    return kinds
+
+
+def _compute_line_kinds(r: Response) -> list[str]:
+    kinds = _replay_kinds(r)
     md = r.md_lines
     if len(kinds) != len(md):  # pragma: no cover - the replay drifted from ja.markdown_text_lines
         return [PROSE] * len(md)

@@ -8,6 +8,7 @@ parenthetical; a quotation or parenthetical inside a sentence never supplies its
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import NamedTuple
 
 import regex
@@ -15,7 +16,7 @@ import regex
 from jfbench.catalog import Example, Kind, Verdict, register
 from jfbench.ja import Response, Token
 
-from ._shared import ITEM, PROSE, StyleConstraint, line_kinds, snippet, token_index
+from ._shared import ITEM, PROSE, StyleConstraint, line_kinds, snippet
 
 E = Example
 
@@ -23,7 +24,7 @@ POLITE, PLAIN, NEUTRAL = "polite", "plain", "neutral"
 _POLITE_TYPES = frozenset({"助動詞-デス", "助動詞-マス"})
 _POLITE_LEMMAS = frozenset({"下さる", "為さる"})  # ください, なさい (imperatives of respect)
 _PREDICATE_POS = frozenset({"動詞", "形容詞", "助動詞"})
-_QUOTE_OPENERS = frozenset("「『【［[〈《“")
+_PAREN_OPENERS = frozenset("（(")
 _BRACKETS = regex.compile(r"[「『（(【［\[〈《“」』）)】］\]〉》”]")
 _OPENERS = frozenset("「『（(【［[〈《“")
 
@@ -62,15 +63,24 @@ def _spans(line: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _enclosure(tokens: list[Token], spans: list[tuple[int, int, str]]) -> list[str]:
-    """For each token, the opener of the top-level span around it, or ""."""
-    out = []
-    k = 0
-    for t in tokens:
-        while k < len(spans) and spans[k][1] <= t.start:
-            k += 1
-        out.append(spans[k][2] if k < len(spans) and spans[k][0] <= t.start else "")
-    return out
+class _Enclosure:
+    """The opener of the top-level span around words[i], or "" outside every span."""
+
+    def __init__(self, words: list[Token], spans: list[tuple[int, int, str]]) -> None:
+        self.words, self.spans = words, spans
+        self.starts = [start for start, _, _ in spans]
+
+    def __call__(self, i: int) -> str:
+        if not self.spans:
+            return ""
+        start = self.words[i].start
+        k = bisect_right(self.starts, start) - 1
+        return self.spans[k][2] if k >= 0 and start < self.spans[k][1] else ""
+
+
+def _is_predicate(t: Token) -> bool:
+    """A verb, adjective or auxiliary; an adjective-forming suffix (やすい, にくい, っぽい) ends an adjective."""
+    return t.pos1 in _PREDICATE_POS or (t.pos1 == "接尾辞" and t.pos2 in ("形容詞的", "動詞的"))
 
 
 def _is_nominal(t: Token) -> bool:
@@ -80,22 +90,28 @@ def _is_nominal(t: Token) -> bool:
 def classify(index: int, text: str, kind: str, words: list[Token], spans: list[tuple[int, int, str]]
              ) -> Final | None:
     """The ending of one sentence from its words (no punctuation); None when it is wholly quoted."""
-    where = _enclosure(words, spans) if spans else [""] * len(words)
-    if all(where):
-        return None  # quoted speech or a parenthetical on its own
+    where = _Enclosure(words, spans)
     j = len(words) - 1
-    while where[j] in ("（", "("):  # a trailing parenthetical never supplies the ending
+    while j >= 0 and where(j) in _PAREN_OPENERS:  # a trailing parenthetical never supplies the ending
         j -= 1
-    if where[j]:  # ends in a quotation: 合言葉は「挑戦」 reads as a noun phrase, with no predicate
+    if j < 0:
+        return None  # a parenthetical on its own
+    if where(j):  # ends in a quotation
+        i = j
+        while i >= 0 and where(i):
+            i -= 1
+        if i < 0:
+            return None  # quoted speech on its own
+        # 合言葉は「挑戦」: a closing quotation reads as a noun phrase, with no predicate
         return Final(index, text, kind, NEUTRAL, False, True, "a closing quotation")
     nominal = _is_nominal(words[j])
     p = j
-    while p > 0 and words[p].pos1 == "助詞" and words[p].pos2 == "終助詞" and not where[p - 1]:
+    while p > 0 and words[p].pos1 == "助詞" and words[p].pos2 == "終助詞" and not where(p - 1):
         p -= 1  # sentence-final particles (ね, よ, か) sit after the predicate
     last = words[p]
     chain: list[Token] = []
     q = p
-    while q >= 0 and not where[q]:
+    while q >= 0 and not where(q):
         t = words[q]
         if t.pos1 == "助動詞" or (t.pos1 == "動詞" and _lemma(t) == "有る" and q > 0
                                  and words[q - 1].ctype == "助動詞-ダ"):
@@ -106,7 +122,7 @@ def classify(index: int, text: str, kind: str, words: list[Token], spans: list[t
     types = {t.ctype for t in chain}
     if types & _POLITE_TYPES or _lemma(last) in _POLITE_LEMMAS:
         register_ = POLITE
-    elif "助動詞-ダ" in types or (last.pos1 in _PREDICATE_POS and last.cform.startswith("終止形")):
+    elif "助動詞-ダ" in types or (_is_predicate(last) and last.cform.startswith("終止形")):
         register_ = PLAIN
     else:
         register_ = NEUTRAL
@@ -116,13 +132,11 @@ def classify(index: int, text: str, kind: str, words: list[Token], spans: list[t
 
 def _compute_finals(r: Response) -> list[Final]:
     kinds = line_kinds(r)
-    index = token_index(r)
     out = []
-    for k, s in enumerate(r.sentences):
+    for k, (s, words) in enumerate(zip(r.sentences, r.sentence_words, strict=True)):
         kind = kinds[s.line]
         if kind not in (PROSE, ITEM):
             continue
-        words = index.inside(s.line, s.start, s.end, words_only=True)
         if not words:
             continue
         line = r.md_lines[s.line]
@@ -310,8 +324,6 @@ class PresentTense(StyleConstraint):
         E(response="昨日は雨が降った。", passed=False),
         E(response="東京の春。満開の桜。", passed=False, note="no sentence with a predicate"),
         E(response="毎日走ります。去年は一度も走りませんでした。", passed=False),
-        E(response="この町は静かである。以前は工場が多かったのである。", passed=True,
-          note="のである: the chain stops at の, so the explanatory ending reads as present"),
     )
 
     def check(self, r: Response) -> Verdict:
