@@ -28,6 +28,16 @@ SAMPLE_PROMPTS = [
     BasePrompt(id="p4", category="summary", text="次の日記を三人称で要約してください。",
                document="2023年4月1日、田中さんは大阪から京都へ引っ越した。\n新しい職場までは電車で15分かかる。\n"
                         "休日にはカフェで本を読むのが楽しみだ。"),
+    # Prompts with reviewed subtopics, so content.topic_included / topic_excluded have eligible prompts.
+    BasePrompt(id="p5", category="explanation",
+               text="次の文章をもとに、地域の図書館の役割を中学生向けに説明してください。",
+               document="地域の図書館は、本を無料で貸し出すだけの場所ではない。子ども向けの読み聞かせ会や、"
+                        "高齢者向けのパソコン教室も開かれている。静かに勉強できる席を求めて、放課後に通う学生も多い。",
+               topics=("本の無料貸し出し", "読み聞かせ会などの催し", "高齢者向けの講座", "学生の学習の場")),
+    BasePrompt(id="p6", category="advice",
+               text="次の条件で、初めての一人暮らしの部屋選びのアドバイスを書いてください。",
+               document="予算は家賃7万円まで。職場までは電車で30分以内を希望。自炊をしたいので、キッチンは広めがよい。",
+               topics=("家賃と初期費用", "通勤時間と立地", "キッチンの広さ", "防犯と安全")),
 ]
 
 

@@ -9,6 +9,7 @@ no_fence (no fence line anywhere in T).
 from __future__ import annotations
 
 import ast
+import gc
 import random
 import threading
 import time
@@ -95,6 +96,8 @@ def python_error(text: str) -> str | None:
     line = _bracket_depth_exceeds(text, MAX_PY_BRACKETS)
     if line is not None:
         return f"brackets are nested more than {MAX_PY_BRACKETS} levels deep (line {line})"
+    gc_was_on = gc.isenabled()
+    gc.disable()  # a large module is ~10^5 AST nodes; cyclic GC passes while building them cost most of the time
     try:
         module = ast.parse(text)
     except SyntaxError as exc:  # includes IndentationError and TabError
@@ -103,6 +106,9 @@ def python_error(text: str) -> str | None:
         return "the code is nested too deeply for the Python parser"
     except ValueError as exc:
         return f"not parseable Python: {exc}"
+    finally:
+        if gc_was_on:
+            gc.enable()
     if not module.body:
         return "the code has no statement"
     if all(_trivial(s) for s in module.body):
