@@ -13,7 +13,8 @@ CATALOG_MD = ROOT.parent / "shared" / "CATALOG.md"
 DATA = Path(__file__).parent / "data"
 
 # Groups whose every CATALOG.md row is implemented; the others are still partial.
-COMPLETE_GROUPS = {"character", "length", "notation", "logic", "format", "structure"}
+COMPLETE_GROUPS = {"character", "length", "notation", "logic", "format", "structure", "content", "processing",
+                   "meta_output", "style"}
 
 SAMPLE_PROMPTS = [
     BasePrompt(id="p1", category="explanation",

@@ -22,7 +22,8 @@ def test_every_id_is_a_catalog_row_and_complete_groups_are_complete():
 
 def test_issue_scope_counts():
     counts = {g: sum(1 for c in ALL if c.group.value == g) for g in COMPLETE_GROUPS}
-    assert counts == {"character": 13, "length": 8, "notation": 21, "logic": 2, "format": 35, "structure": 2}
+    assert counts == {"character": 13, "length": 8, "notation": 21, "logic": 2, "format": 35, "structure": 2,
+                      "content": 9, "processing": 13, "meta_output": 8, "style": 26}
 
 
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.id)
