@@ -1,8 +1,7 @@
 """Offline heuristics of hybrid constraints against hand-labelled answers (tests/data/hybrid_labels.jsonl).
 
 The figures are reported by `jfbench judge-agreement tests/data/hybrid_labels.jsonl`; this test keeps them
-from regressing. The bar is below the 90% aim because the labels also hold cases the CATALOG rows' heuristics
-cannot get right (see the notes in the labels' constraints)."""
+from regressing (the aim is 90% for a heuristic that decides offline)."""
 
 import json
 from collections import defaultdict
@@ -28,4 +27,4 @@ def test_heuristic_agrees_with_labels(cls):
     positives = sum(r["label"] for r in rows)
     assert 0.35 <= positives / len(rows) <= 0.65, "labels must be balanced"
     agree = sum(cls(r.get("params") or {}).evaluate(r["response"]).passed == r["label"] for r in rows)
-    assert agree / len(rows) >= 0.85, f"{cls.id}: {agree}/{len(rows)} agree"
+    assert agree / len(rows) >= 0.9, f"{cls.id}: {agree}/{len(rows)} agree"

@@ -118,11 +118,17 @@ def classify(index: int, text: str, kind: str, words: list[Token], spans: list[t
             chain.append(t)
             q -= 1
             continue
+        # の/ん before だ/です (行ったのです, できたんだ) belongs to the ending: look through it.
+        if (chain and t.pos2 == "準体助詞" and t.surface in ("の", "ん")
+                and chain[-1].ctype in ("助動詞-ダ", "助動詞-デス") and q > 0):
+            q -= 1
+            continue
         break
     types = {t.ctype for t in chain}
     if types & _POLITE_TYPES or _lemma(last) in _POLITE_LEMMAS:
         register_ = POLITE
-    elif "助動詞-ダ" in types or (_is_predicate(last) and last.cform.startswith("終止形")):
+    elif ("助動詞-ダ" in types or (_is_predicate(last) and last.cform.startswith("終止形"))
+          or (last.pos1 == "動詞" and last.cform in ("意志推量形", "命令形"))):  # 行こう, 急げ: plain endings
         register_ = PLAIN
     else:
         register_ = NEUTRAL
