@@ -16,8 +16,6 @@ no_explanation and explanation_at_end are judge rows (no offline check).
 
 from __future__ import annotations
 
-from typing import Any
-
 import regex
 
 from jfbench.catalog import Constraint, Example, Group, Kind, Verdict, register
@@ -197,9 +195,6 @@ class MetaOutput(Constraint):
 
     group = Group.META_OUTPUT
 
-    @classmethod
-    def params_from_jfbench(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
-        return super().params_from_jfbench({k: v for k, v in kwargs.items() if k != "client"})
 
 
 # --- greetings --------------------------------------------------------------------------------------
@@ -493,7 +488,7 @@ class ExplanationAtEnd(MetaOutput):
     conflicts = ("meta_output.no_explanation", "content.no_reasons", "content.irrelevant", "processing.suffix",
                  "ifbench_format.one_word_per_line", "character.no_whitespace")
     test_wording = (
-        "回答の本体を書いた後、空行をはさんで最後の段落に、その回答をなぜ・どのようにそう作ったのかを3文以内で"
+        "回答の本体を書いた後、空行をはさんで最後の段落に、その回答をなぜ、どのように作ったのかを3文以内で"
         "短く説明してください。"
     )
     train_wordings = (

@@ -123,6 +123,11 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 
+# JFBench constructor arguments that are not parameters: the template seed, the LLM client (the judge is
+# configured at run time) and the source document (it comes with the check: `jfbench check --document`).
+JFBENCH_RUNTIME_KWARGS = frozenset({"seed", "client", "document"})
+
+
 class Constraint:
     """One constraint type. `Constraint(params)` is an instance; `check` is pure."""
 
@@ -209,7 +214,7 @@ class Constraint:
         """Translate JFBench constructor kwargs into our params (unknown kwargs are errors)."""
         params: dict[str, Any] = {}
         for key, value in kwargs.items():
-            if key == "seed":
+            if key in JFBENCH_RUNTIME_KWARGS:
                 continue
             if key not in cls.jfbench_kwargs:
                 known = ", ".join(cls.jfbench_kwargs) or "none"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from jfbench.catalog import Constraint, Group, Kind
 
 # Every judged or hybrid-judged row of the group conflicts with content.irrelevant (E16).
@@ -17,6 +15,3 @@ class JudgedContent(Constraint):
     group = Group.CONTENT
     kind = Kind.JUDGE
 
-    @classmethod
-    def params_from_jfbench(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
-        return super().params_from_jfbench({k: v for k, v in kwargs.items() if k not in ("client", "document")})

@@ -120,12 +120,6 @@ def block_miss(lines: list[str], expected: list[str], unit: str, best_len: int, 
 
 # --- JFBench keyword arguments ----------------------------------------------------------------------------
 
-def drop_jfbench_only(params: dict[str, Any]) -> dict[str, Any]:
-    """JFBench passed the document (and an LLM client) to the constructor; our checkers read §DOC from the
-    check call instead, so these kwargs are accepted and ignored."""
-    return {k: v for k, v in params.items() if k not in {"_document", "_client"}}
-
-
 def shift_positions(params: dict[str, Any], *names: str) -> dict[str, Any]:
     """JFBench positions are 0-based (its end is inclusive); ours are 1-based and inclusive."""
     out = dict(params)

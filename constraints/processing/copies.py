@@ -25,7 +25,6 @@ from ._common import (
     clusters,
     copy_view,
     document_of,
-    drop_jfbench_only,
     find_block,
     prompt_view,
     shift_positions,
@@ -98,11 +97,8 @@ class RepeatDocument(Constraint):
           params={"times": 2}, document=DOC_R, passed=False, note="modernised spelling is not a verbatim copy"),
         E(response=f"{DOC_R}\n{DOC_R}", params={"times": 2}, passed=False, note="no document given to the check"),
     )
-    jfbench_kwargs: ClassVar[dict[str, str]] = {"document": "_document", "times": "times"}
+    jfbench_kwargs: ClassVar[dict[str, str]] = {"times": "times"}
 
-    @classmethod
-    def adapt_jfbench_params(cls, params: dict[str, Any]) -> dict[str, Any]:
-        return drop_jfbench_only(params)
 
     @classmethod
     def eligible(cls, prompt: Any) -> bool:
@@ -232,13 +228,13 @@ class ReplaceSpan(Constraint):
           note="the blank line of the document is missing"),
     )
     jfbench_kwargs: ClassVar[dict[str, str]] = {
-        "document": "_document", "start": "start", "end": "end", "keyword": "replacement",
+        "start": "start", "end": "end", "keyword": "replacement",
     }
 
     @classmethod
     def adapt_jfbench_params(cls, params: dict[str, Any]) -> dict[str, Any]:
         # JFBench replaced document[start:end + 1]: 0-based, end inclusive.
-        return shift_positions(drop_jfbench_only(params), "start", "end")
+        return shift_positions(params, "start", "end")
 
     @classmethod
     def eligible(cls, prompt: Any) -> bool:
@@ -360,11 +356,8 @@ class SplitDocument(Constraint):
           document="春はあけぼの。\nやうやう白くなりゆく山ぎは、すこしあかりて。", passed=False,
           note="anchor defect: multi-line documents were allowed; a piece cannot hold a line break"),
     )
-    jfbench_kwargs: ClassVar[dict[str, str]] = {"document": "_document", "parts": "parts"}
+    jfbench_kwargs: ClassVar[dict[str, str]] = {"parts": "parts"}
 
-    @classmethod
-    def adapt_jfbench_params(cls, params: dict[str, Any]) -> dict[str, Any]:
-        return drop_jfbench_only(params)
 
     @classmethod
     def eligible(cls, prompt: Any) -> bool:

@@ -25,7 +25,6 @@ from ._common import (
     POSITIONS,
     clusters,
     document_of,
-    drop_jfbench_only,
     prompt_view,
     shift_positions,
     show,
@@ -80,9 +79,6 @@ class _Positional(Constraint):
     group = Group.PROCESSING
     conflicts = COMMON_CONFLICTS
 
-    @classmethod
-    def adapt_jfbench_params(cls, params: dict[str, Any]) -> dict[str, Any]:
-        return drop_jfbench_only(params)
 
     @classmethod
     def options(cls, doc: str) -> list[Any]:  # pragma: no cover - abstract
@@ -129,7 +125,7 @@ class ExtractPrefix(_Positional):
         E(response="江戸時代", params={"length": 5}, document=DOC_A, passed=False, note="4 characters, not 5"),
         E(response="『江戸時代の』", params={"length": 5}, document=DOC_A, passed=False, note="only 「」 or \"\" may wrap it"),
     )
-    jfbench_kwargs: ClassVar[dict[str, str]] = {"document": "_document", "length": "length"}
+    jfbench_kwargs: ClassVar[dict[str, str]] = {"length": "length"}
 
     @classmethod
     def options(cls, doc: str) -> list[int]:
@@ -171,7 +167,7 @@ class ExtractSuffix(_Positional):
         E(response="最後の4文字は「なった。」です。", params={"length": 4}, document=DOC_A, passed=False,
           note="not on a line of its own"),
     )
-    jfbench_kwargs: ClassVar[dict[str, str]] = {"document": "_document", "length": "length"}
+    jfbench_kwargs: ClassVar[dict[str, str]] = {"length": "length"}
 
     @classmethod
     def options(cls, doc: str) -> list[int]:
@@ -226,12 +222,12 @@ class ExtractRange(_Positional):
           note="not on a line of its own"),
         E(response="浮世絵", params={"start": 30, "end": 32}, passed=False, note="no document given to the check"),
     )
-    jfbench_kwargs: ClassVar[dict[str, str]] = {"document": "_document", "start": "start", "end": "end"}
+    jfbench_kwargs: ClassVar[dict[str, str]] = {"start": "start", "end": "end"}
 
     @classmethod
     def adapt_jfbench_params(cls, params: dict[str, Any]) -> dict[str, Any]:
         # JFBench sliced document[start:end + 1]: 0-based, end inclusive.
-        return shift_positions(drop_jfbench_only(params), "start", "end")
+        return shift_positions(params, "start", "end")
 
     @classmethod
     def options(cls, doc: str) -> list[tuple[int, int]]:
@@ -356,11 +352,11 @@ class ExtractMatching(Constraint):
         E(response="こんにちは", params={"condition": "挨拶の言葉"}, document="こんにちは。本日の議題は予算です。", passed=True,
           note="a JFBench free-text condition through the alias"),
     )
-    jfbench_kwargs: ClassVar[dict[str, str]] = {"client": "_client", "document": "_document", "condition": "condition"}
+    jfbench_kwargs: ClassVar[dict[str, str]] = {"condition": "condition"}
 
     @classmethod
     def adapt_jfbench_params(cls, params: dict[str, Any]) -> dict[str, Any]:
-        out = drop_jfbench_only(params)
+        out = params
         label = out.get("condition")
         for key, text in CONDITIONS.items():  # a JFBench label that names one of ours maps onto it
             if isinstance(label, str) and label.strip() in {key, text, text.split("（")[0]}:

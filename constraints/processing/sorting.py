@@ -24,7 +24,6 @@ from ._common import (
     DOC,
     NO_DOCUMENT,
     block_miss,
-    drop_jfbench_only,
     find_block,
     prompt_view,
     stripped_lines,
@@ -82,7 +81,7 @@ class _SentenceSort(Constraint):
         # The number of sentences of §DOC, stated in the wording (set by the sampler).
         sentences: int | None = Field(default=None, ge=1, le=1000)
 
-    jfbench_kwargs: ClassVar[dict[str, str]] = {"document": "_document"}
+    jfbench_kwargs: ClassVar[dict[str, str]] = {}
 
     @staticmethod
     def key(sentence: str) -> Any:  # pragma: no cover - abstract
@@ -100,9 +99,6 @@ class _SentenceSort(Constraint):
             return []
         return [o for o in ("asc", "desc") if cls.sort(texts, o) != texts]
 
-    @classmethod
-    def adapt_jfbench_params(cls, params: dict[str, Any]) -> dict[str, Any]:
-        return drop_jfbench_only(params)  # JFBench sorted in ascending order only: our default
 
     @classmethod
     def eligible(cls, prompt: Any) -> bool:

@@ -17,7 +17,7 @@ from jfbench.catalog import CatalogError, Constraint, Example, Group, Verdict, r
 from jfbench.catalog import Params as ParamsBase
 from jfbench.ja import KATAKANA, Response, char_count
 
-from ._common import COMMON_CONFLICTS, DOC, NO_DOCUMENT, drop_jfbench_only, prompt_view
+from ._common import COMMON_CONFLICTS, DOC, NO_DOCUMENT, prompt_view
 
 E = Example
 
@@ -131,11 +131,11 @@ class StatisticConstraint(Constraint):
         E(response="文字数は67です。", params={"statistic": "characters"}, document=DOC_C, passed=False,
           note="line breaks are not characters"),
     )
-    jfbench_kwargs: ClassVar[dict[str, str]] = {"client": "_client", "document": "_document", "statistic": "statistic"}
+    jfbench_kwargs: ClassVar[dict[str, str]] = {"statistic": "statistic"}
 
     @classmethod
     def adapt_jfbench_params(cls, params: dict[str, Any]) -> dict[str, Any]:
-        out = drop_jfbench_only(params)
+        out = params
         name = out.get("statistic")
         if not isinstance(name, str) or name in STATISTICS:
             return out

@@ -9,7 +9,6 @@ This is a candidate for ja.py (a `md_line_kinds` view next to `md_lines`).
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Any
 
 import regex
 
@@ -35,9 +34,6 @@ class StyleConstraint(Constraint):
 
     group = Group.STYLE
 
-    @classmethod
-    def params_from_jfbench(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
-        return super().params_from_jfbench({k: v for k, v in kwargs.items() if k != "client"})
 
 
 def _replay_kinds(r: Response) -> list[str]:

@@ -113,7 +113,8 @@ class FirstPersonPlural(StyleConstraint):
                  "ifbench_format.one_word_per_line")
     test_wording = (
         "一人称複数の視点で書いてください。「私たち」「我々」「僕ら」「私ども」などの一人称複数の表現（英語なら we・us・our）を"
-        "少なくとも1回使い、「私」「僕」「俺」のような一人称単数を単独で使わないでください。"
+        "少なくとも1回使い、「たち」「ら」「ども」の付かない「私」「僕」「俺」などの一人称単数（英語なら I・me・my）は"
+        "使わないでください。"
     )
     examples = (
         E(response="私たちはこの町で生まれ育ちました。だからこそ、町の未来を真剣に考えています。", passed=True),
