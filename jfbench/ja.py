@@ -414,6 +414,48 @@ def mora_count(kana: str) -> int:
     return sum(1 for ch in kana if ch not in _SMALL_KANA and ("ァ" <= ch <= "ヺ" or ch == "ー"))
 
 
+def morae(kana: str) -> list[str]:
+    """The morae of a katakana reading: small ャュョァィゥェォヮ join the kana before them; ッ, ン, ー are morae."""
+    out: list[str] = []
+    for ch in kana:
+        if ch in _SMALL_KANA and out:
+            out[-1] += ch
+        elif "ァ" <= ch <= "ヺ" or ch == "ー":
+            out.append(ch)
+    return out
+
+
+_VOWEL_ROWS = {
+    "a": "アァカガサザタダナハバパマヤャラワヮヵ",
+    "i": "イィキギシジチヂニヒビピミリヰ",
+    "u": "ウゥクグスズツヅヌフブプムユュルヴ",
+    "e": "エェケゲセゼテデネヘベペメレヱヶ",
+    "o": "オォコゴソゾトドノホボポモヨョロヲ",
+}
+_VOWEL_OF = {ch: v for v, row in _VOWEL_ROWS.items() for ch in row}
+
+
+def mora_vowels(kana: str) -> list[str | None]:
+    """§R vowel of each mora: from its last kana's row (キャ -> a); ー repeats the previous; ッ and ン have none."""
+    out: list[str | None] = []
+    for mora in morae(kana):
+        if mora == "ー":
+            out.append(out[-1] if out else None)
+        else:
+            out.append(_VOWEL_OF.get(mora[-1]))
+    return out
+
+
+_SMALL_TO_FULL = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
+
+
+def fold_kana(text: str) -> str:
+    """§R fold: katakana, no dakuten or handakuten, small kana full size (ガ -> カ, ャ -> ヤ, ぱ -> ハ)."""
+    decomposed = unicodedata.normalize("NFD", to_katakana(text))
+    plain = decomposed.replace("\u3099", "").replace("\u309a", "")
+    return unicodedata.normalize("NFC", plain).replace("ヴ", "ウ").translate(_SMALL_TO_FULL)
+
+
 # --- numbers (§N) -------------------------------------------------------------------------------
 
 _NUMBER = regex.compile(r"(?<![0-9])[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?(?![0-9])")

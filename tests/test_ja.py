@@ -214,3 +214,23 @@ def test_tokenizes_once_per_answer(monkeypatch):
             cls(example.params).evaluate(r)
     answer_lines = [line for line in calls if line in r.md_lines]  # keywords are tokenized (and cached) too
     assert len(answer_lines) == 2  # one call per non-empty line of the Markdown view, once
+
+
+@pytest.mark.parametrize(("kana", "morae", "vowels"), [
+    ("キャット", ["キャ", "ッ", "ト"], ["a", None, "o"]),
+    ("トーキョー", ["ト", "ー", "キョ", "ー"], ["o", "o", "o", "o"]),
+    ("シンブン", ["シ", "ン", "ブ", "ン"], ["i", None, "u", None]),
+    ("ヴァイオリン", ["ヴァ", "イ", "オ", "リ", "ン"], ["a", "i", "o", "i", None]),
+])
+def test_morae_and_vowels(kana, morae, vowels):
+    assert ja.morae(kana) == morae
+    assert ja.mora_vowels(kana) == vowels
+    assert ja.mora_count(kana) == len(morae)
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("がっこう", "カツコウ"), ("パン", "ハン"), ("ヴァイオリン", "ウアイオリン"),
+    ("トマト", "トマト"), ("ぢゃ", "チヤ"),
+])
+def test_fold_kana(text, folded):
+    assert ja.fold_kana(text) == folded
