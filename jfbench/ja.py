@@ -157,13 +157,22 @@ def _split_cells(line: str) -> list[str]:
     return cells
 
 
-def markdown_text_lines(text: str) -> list[str]:
-    """§MD: the lines that sentences and words are read from."""
-    lines = text.split("\n")
-    mask = fence_mask(lines)
-    kept = "\n".join(line for line, fenced in zip(lines, mask, strict=True) if not fenced)
-    if "<!--" in kept:
-        kept = _HTML_COMMENT.sub("", kept)
+class MarkdownView(NamedTuple):
+    """§MD lines, each with the index of the line of T it comes from and whether it is a table cell."""
+
+    lines: list[str]
+    sources: list[int]
+    cells: list[bool]
+
+
+def markdown_view(text: str) -> MarkdownView:
+    """§MD: the lines that sentences and words are read from, traced back to the lines of T."""
+    all_lines = text.split("\n")
+    mask = fence_mask(all_lines)
+    kept_index = [i for i, fenced in enumerate(mask) if not fenced]
+    kept = "\n".join(all_lines[i] for i in kept_index)
+    if "<!--" in kept:  # a comment keeps its line breaks, so every kept line still maps to its source
+        kept = _HTML_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), kept)
     lines = kept.split("\n")
     delimiter = [("|" in ln and "-" in ln and _TABLE_DELIMITER.match(ln) is not None) for ln in lines]
     in_table = [False] * len(lines)
@@ -178,7 +187,9 @@ def markdown_text_lines(text: str) -> list[str]:
             in_table[j] = True
             j += 1
     out: list[str] = []
-    for line, is_delim, is_row in zip(lines, delimiter, in_table, strict=True):
+    sources: list[int] = []
+    cells: list[bool] = []
+    for k, (line, is_delim, is_row) in enumerate(zip(lines, delimiter, in_table, strict=True)):
         if is_delim:
             continue
         for piece in (_split_cells(line) if is_row else [line]):
@@ -188,7 +199,13 @@ def markdown_text_lines(text: str) -> list[str]:
                 for pattern, repl in _INLINE:
                     piece = pattern.sub(repl, piece)
             out.append(piece)
-    return out
+            sources.append(kept_index[k])
+            cells.append(is_row)
+    return MarkdownView(out, sources, cells)
+
+
+def markdown_text_lines(text: str) -> list[str]:
+    return markdown_view(text).lines
 
 
 # --- sentences (§S) -----------------------------------------------------------------------------
@@ -583,8 +600,12 @@ class Response:
         return paragraphs
 
     @cached_property
+    def md_view(self) -> MarkdownView:
+        return markdown_view(self.text)
+
+    @property
     def md_lines(self) -> list[str]:
-        return markdown_text_lines(self.text)
+        return self.md_view.lines
 
     @cached_property
     def sentences(self) -> list[Sentence]:

@@ -12,7 +12,6 @@ from bisect import bisect_left
 
 import regex
 
-from jfbench import ja
 from jfbench.catalog import Constraint, Group
 from jfbench.ja import NON_WORD_POS, Response, Token
 
@@ -36,32 +35,16 @@ class StyleConstraint(Constraint):
 
 
 
-def _replay_kinds(r: Response) -> list[str]:
-    """The kind of each line ja.markdown_text_lines emits, from the lines it starts from."""
-    kept = "\n".join(line for line, fenced in zip(r.lines, r.fenced, strict=True) if not fenced)
-    if "<!--" in kept:
-        kept = ja._HTML_COMMENT.sub("", kept)
-    lines = kept.split("\n")
-    delimiter = [("|" in ln and "-" in ln and ja._TABLE_DELIMITER.match(ln) is not None) for ln in lines]
-    in_table = [False] * len(lines)
-    for i, is_delim in enumerate(delimiter):
-        if not is_delim:
-            continue
-        if i >= 1 and "|" in lines[i - 1]:
-            in_table[i - 1] = True
-        j = i + 1
-        while j < len(lines) and "|" in lines[j] and not delimiter[j]:
-            in_table[j] = True
-            j += 1
+def _source_kinds(r: Response) -> list[str]:
+    """The kind of each §MD line, read from the line of T it comes from (ja.Response.md_view)."""
+    view = r.md_view
     kinds: list[str] = []
-    for line, is_delim, is_row in zip(lines, delimiter, in_table, strict=True):
-        if is_delim:
-            continue
-        if is_row:
-            kinds.extend(CELL for _ in ja._split_cells(line))
-            continue
+    for source, is_cell in zip(view.sources, view.cells, strict=True):
+        line = r.lines[source]
         head = line[:40]
-        if "#" in head and _HEADING_MARK.match(line):
+        if is_cell:
+            kinds.append(CELL)
+        elif "#" in head and _HEADING_MARK.match(line):
             kinds.append(HEADING)
         elif ("**" in line or "__" in line) and _BOLD_LINE.fullmatch(line) and not _TERMINATOR.search(line):
             kinds.append(HEADING)  # a line that is only a bold phrase works as a heading
@@ -73,10 +56,8 @@ def _replay_kinds(r: Response) -> list[str]:
 
 
 def _compute_line_kinds(r: Response) -> list[str]:
-    kinds = _replay_kinds(r)
+    kinds = _source_kinds(r)
     md = r.md_lines
-    if len(kinds) != len(md):  # pragma: no cover - the replay drifted from ja.markdown_text_lines
-        return [PROSE] * len(md)
     for i, text in enumerate(md):
         if kinds[i] in (PROSE, ITEM):
             body = text.strip()
