@@ -170,6 +170,8 @@ def markdown_view(text: str) -> MarkdownView:
     all_lines = text.split("\n")
     mask = fence_mask(all_lines)
     kept_index = [i for i, fenced in enumerate(mask) if not fenced]
+    if not kept_index:  # everything is code
+        return MarkdownView([], [], [])
     kept = "\n".join(all_lines[i] for i in kept_index)
     if "<!--" in kept:  # a comment keeps its line breaks, so every kept line still maps to its source
         kept = _HTML_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), kept)
