@@ -13,8 +13,7 @@ CATALOG_MD = ROOT.parent / "shared" / "CATALOG.md"
 DATA = Path(__file__).parent / "data"
 
 # Groups whose every CATALOG.md row is implemented; the others are still partial.
-COMPLETE_GROUPS = {"character", "length", "notation", "logic", "format", "structure", "content", "processing",
-                   "meta_output", "style"}
+COMPLETE_GROUPS = {g.value for g in catalog.Group}  # all 16 groups
 
 SAMPLE_PROMPTS = [
     BasePrompt(id="p1", category="explanation",

@@ -20,10 +20,16 @@ def test_every_id_is_a_catalog_row_and_complete_groups_are_complete():
         assert expected <= registered, sorted(expected - registered)
 
 
-def test_issue_scope_counts():
+def test_the_whole_catalog_is_registered():
     counts = {g: sum(1 for c in ALL if c.group.value == g) for g in COMPLETE_GROUPS}
     assert counts == {"character": 13, "length": 8, "notation": 21, "logic": 2, "format": 35, "structure": 2,
-                      "content": 9, "processing": 13, "meta_output": 8, "style": 26}
+                      "content": 9, "processing": 13, "meta_output": 8, "style": 26, "ifbench_count": 6,
+                      "ifbench_format": 9, "ifbench_ratio": 5, "ifbench_repeat": 2, "ifbench_sentence": 3,
+                      "ifbench_words": 12}
+    assert len(ALL) == 174
+    kinds = {k: sum(1 for c in ALL if c.kind.value == k) for k in ("rule", "judge", "hybrid")}
+    assert kinds == {"rule": 132, "judge": 23, "hybrid": 19}
+    assert sum(c.train for c in ALL) == 72 and sum(c.output_format for c in ALL) == 31
 
 
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.id)
