@@ -15,15 +15,13 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from jfbench.catalog import Constraint, Example, Group, Params, Verdict, register
+from jfbench.catalog import NON_JAPANESE_IDS, Constraint, Example, Group, Params, Verdict, register
 from jfbench.constraints.notation._common import numbered_sections_in_arabic
 from jfbench.ja import Response, Token, fold_word, keyword_units
 
 E = Example
 
 # X9: the ids that need UniDic POS or readings on Japanese text conflict with these (declared on both sides).
-X9_OTHER_SIDE = ("style.english", "style.british_english", "style.american_english", "style.no_japanese",
-                 "character.romaji_only", "character.half_width")
 
 
 def _show(items: list[str] | set[str], limit: int = 8) -> str:
@@ -85,7 +83,7 @@ class Conjunctions(Constraint):
     id = "ifbench_count.conjunctions"
     group = Group.IFBENCH_COUNT
     aliases = ("ConjunctionCountIfbenchConstraint",)
-    conflicts = X9_OTHER_SIDE
+    conflicts = NON_JAPANESE_IDS
     jfbench_kwargs: ClassVar[dict[str, str]] = {"minimum_kinds": "min_kinds"}
 
     class Params(Params):
@@ -241,7 +239,7 @@ class PersonNames(Constraint):
     id = "ifbench_count.person_names"
     group = Group.IFBENCH_COUNT
     aliases = ("PersonNamesCountIfbenchConstraint",)
-    conflicts = X9_OTHER_SIDE
+    conflicts = NON_JAPANESE_IDS
     jfbench_kwargs: ClassVar[dict[str, str]] = {"minimum_names": "min_names"}
 
     class Params(Params):
@@ -290,7 +288,7 @@ class Pronouns(Constraint):
     id = "ifbench_count.pronouns"
     group = Group.IFBENCH_COUNT
     aliases = ("PronounsCountIfbenchConstraint",)
-    conflicts = X9_OTHER_SIDE
+    conflicts = NON_JAPANESE_IDS
     jfbench_kwargs: ClassVar[dict[str, str]] = {"minimum_pronouns": "min_pronouns"}
 
     class Params(Params):

@@ -10,20 +10,24 @@ degenerate input: each row needs at least one of every type it compares, or a mi
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from pydantic import Field
 
-from jfbench.catalog import Constraint, Example, Group, Params, Verdict, register
+from jfbench.catalog import NON_JAPANESE_IDS, Constraint, Example, Group, Params, Verdict, register
 from jfbench.constraints.processing._common import DOC, NO_DOCUMENT
-from jfbench.ja import CONTENT_POS, FUNCTION_POS, Response, Token, analyse, fold_word, normalize_document
+from jfbench.ja import (
+    CONTENT_POS,
+    FUNCTION_POS,
+    Response,
+    analyse,
+    normalize_document,
+    same_word_keys,
+)
 from jfbench.prompts import document_text
 
 E = Example
 
-X9_OTHER_SIDE = ("style.english", "style.british_english", "style.american_english", "style.no_japanese",
-                 "character.romaji_only", "character.half_width")
 
 # How every sentence-type wording defines sentences and their types (§S).
 SENTENCE_TYPES = (
@@ -214,14 +218,6 @@ class StatementQuestionRatio(Constraint):
 
 # --- ifbench_ratio.equal_sentence_words ---------------------------------------------------------------
 
-def word_keys(w: Token) -> Iterator[tuple[str, str]]:
-    """The identities of a word under §W's same-word rule: its NFKC + casefold surface, and its UniDic
-    lemma without the "-…" disambiguation suffix (行く and 行っ share the lemma 行く)."""
-    yield ("surface", fold_word(w.surface))
-    lemma = w.lemma.split("-", 1)[0] or w.lemma
-    yield ("lemma", fold_word(lemma))
-
-
 @register
 class EqualSentenceWords(Constraint):
     id = "ifbench_ratio.equal_sentence_words"
@@ -280,7 +276,7 @@ class EqualSentenceWords(Constraint):
             for w in words:
                 if w.pos1 not in CONTENT_POS:
                     continue
-                for key in word_keys(w):
+                for key in zip(("surface", "lemma"), same_word_keys(w), strict=True):
                     first = owner.setdefault(key, (k, w.surface))
                     if first[0] != k:
                         return self.fail(f"the content word {w.surface!r} in sentence {k + 1} repeats "
@@ -295,7 +291,7 @@ class StopWords(Constraint):
     id = "ifbench_ratio.stop_words"
     group = Group.IFBENCH_RATIO
     aliases = ("StopWordsRatioIfbenchConstraint",)
-    conflicts = X9_OTHER_SIDE
+    conflicts = NON_JAPANESE_IDS
     jfbench_kwargs: ClassVar[dict[str, str]] = {"max_ratio_percent": "max_percent"}
     MIN_WORDS = 20
 

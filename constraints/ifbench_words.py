@@ -15,9 +15,9 @@ from typing import Any, ClassVar
 import regex
 from pydantic import Field, field_validator
 
-from jfbench.catalog import CatalogError, Constraint, Example, Group, Verdict, register
+from jfbench.catalog import NON_JAPANESE_IDS, CatalogError, Constraint, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
-from jfbench.constraints.content.keywords import _unwritable, required_keywords, stable_keyword
+from jfbench.constraints.content.keywords import required_keywords, stable_keyword, unwritable
 from jfbench.ja import (
     CONTENT_POS,
     Response,
@@ -28,6 +28,8 @@ from jfbench.ja import (
     mora_count,
     mora_vowels,
     reading,
+    same_word,
+    same_word_keys,
     tokenize_line,
 )
 
@@ -86,7 +88,7 @@ class KeywordParams(ParamsBase):
 
 def keyword_writability(keyword: str, other: Constraint) -> str | None:
     """P6: a required keyword must be writable under the other constraint's script, width or language."""
-    why = _unwritable(keyword, other.id)
+    why = unwritable(keyword, other.id)
     return f"the required keyword {keyword} {why}, which {other.id} forbids" if why else None
 
 
@@ -109,19 +111,6 @@ def is_content(w: Token) -> bool:
     return w.pos1 in CONTENT_POS
 
 
-def lemma_base(w: Token) -> str:
-    """The UniDic lemma without its "-…" disambiguation suffix (トマト-tomato -> トマト), NFKC + casefold."""
-    lemma = w.lemma
-    if "-" in lemma[1:] and "-" not in w.surface:
-        lemma = lemma.split("-", 1)[0]
-    return fold_word(lemma)
-
-
-def same_word(a: Token, b: Token) -> bool:
-    """§W same word: equal surfaces after NFKC + casefold, or equal lemmas without the "-…" suffix."""
-    return fold_word(a.surface) == fold_word(b.surface) or lemma_base(a) == lemma_base(b)
-
-
 def word_groups(words: list[Token]) -> list[int]:
     """A group number per word: words linked by the same-word relation (surface or lemma) share a group."""
     parent: dict[tuple[str, str], tuple[str, str]] = {}
@@ -136,7 +125,8 @@ def word_groups(words: list[Token]) -> list[int]:
 
     keys = []
     for w in words:
-        s, lem = ("s", fold_word(w.surface)), ("l", lemma_base(w))
+        surface, lemma = same_word_keys(w)
+        s, lem = ("s", surface), ("l", lemma)
         parent.setdefault(s, s)
         parent.setdefault(lem, lem)
         a, b = find(s), find(lem)
@@ -242,11 +232,6 @@ LATIN_OR_DIGIT_IDS = (
     "notation.phone_hyphen", "notation.phone_no_hyphen", "notation.date_ymd", "notation.time_24h",
     "notation.yen_amount", "notation.zero_padding", "ifbench_count.numbers", "processing.statistic",
     "format.numbered_list", "notation.halfwidth_digits", "notation.no_kanji_numerals",
-)
-# X9: the English-side, romaji and half-width ids exclude every readings-based row.
-NON_JAPANESE_IDS = (
-    "style.english", "style.british_english", "style.american_english", "style.no_japanese",
-    "character.romaji_only", "character.half_width",
 )
 
 

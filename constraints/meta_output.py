@@ -19,7 +19,7 @@ from __future__ import annotations
 import regex
 
 from jfbench.catalog import Constraint, Example, Group, Kind, Verdict, register
-from jfbench.ja import Response, Sentence, Token, fold_word, keyword_units
+from jfbench.ja import Response, Sentence, Token, fold_word, keyword_units, lemma_base
 
 E = Example
 
@@ -83,8 +83,6 @@ _HEADER_LINE = regex.compile(r"(?:件名|宛先|差出人|Subject|To|From)[ \t]{
 _MAX_ADDRESS_LINES = 3
 
 
-def _lemma(w: Token) -> str:
-    return w.lemma.split("-", 1)[0]
 
 
 def _find(folded: list[str], item: str, last_start: int | None = None) -> int | None:
@@ -155,7 +153,7 @@ def _short(text: str, n: int = 40) -> str:
 
 def first_person(r: Response, *, with_we: bool) -> list[str]:
     """First-person 代名詞 words (FIRST_PERSON_LEMMAS) and Latin I / me / my (and we) in the §MD view."""
-    found = [w.surface for w in r.words if w.pos1 == "代名詞" and _lemma(w) in FIRST_PERSON_LEMMAS]
+    found = [w.surface for w in r.words if w.pos1 == "代名詞" and lemma_base(w) in FIRST_PERSON_LEMMAS]
     text = "\n".join(r.md_lines)
     if _HAS_LATIN.search(text):
         text = _URL_OR_MAIL.sub(" ", text)
@@ -167,14 +165,14 @@ def first_person(r: Response, *, with_we: bool) -> list[str]:
 
 def attests(words: list[Token]) -> bool:
     """The self-attestation pattern on one sentence's words (全条件 counts as すべての条件)."""
-    lemmas = [_lemma(w) for w in words]
+    lemmas = [lemma_base(w) for w in words]
     if not any(lemma in _RULE_LEMMAS for lemma in lemmas):
         return False
     if not any(lemma in _COMPLY_LEMMAS for lemma in lemmas) and not any(w.surface == "遵守" for w in words):
         return False
     if any(lemma in _ALL_LEMMAS for lemma in lemmas):
         return True
-    return any(w.pos1 == "接頭辞" and w.surface == "全" and i + 1 < len(words) and _lemma(words[i + 1]) in _RULE_LEMMAS
+    return any(w.pos1 == "接頭辞" and w.surface == "全" and i + 1 < len(words) and lemma_base(words[i + 1]) in _RULE_LEMMAS
                for i, w in enumerate(words))
 
 

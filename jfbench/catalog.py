@@ -103,6 +103,12 @@ PAYLOAD_COMPANIONS = (
     "meta_output.no_explanation", "meta_output.no_self_reference", "meta_output.no_self_attestation",
 )
 
+# X9: ids whose answers are not Japanese text, so no readings-based (UniDic) constraint can join them.
+NON_JAPANESE_IDS = (
+    "style.english", "style.british_english", "style.american_english", "style.no_japanese",
+    "character.romaji_only", "character.half_width",
+)
+
 # Exclusive families of CATALOG.md: at most one member per prompt.
 FAMILIES: dict[str, tuple[str, ...]] = {
     "E1": PAYLOAD_FORMATS,

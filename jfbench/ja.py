@@ -206,10 +206,6 @@ def markdown_view(text: str) -> MarkdownView:
     return MarkdownView(out, sources, cells)
 
 
-def markdown_text_lines(text: str) -> list[str]:
-    return markdown_view(text).lines
-
-
 # --- sentences (§S) -----------------------------------------------------------------------------
 
 OPENERS = "「『（(【［[〈《“"
@@ -543,6 +539,25 @@ def count_token_occurrences(folded: list[str], keyword: str) -> int:
 
 
 T = TypeVar("T")
+
+def lemma_base(token: Token) -> str:
+    """The UniDic lemma without its "-…" disambiguation suffix (トマト-tomato -> トマト, 円-助数詞 -> 円)."""
+    lemma = token.lemma
+    if "-" in lemma[1:] and "-" not in token.surface:
+        lemma = lemma.split("-", 1)[0]
+    return lemma
+
+
+def same_word_keys(token: Token) -> tuple[str, str]:
+    """§W same-word identities: the NFKC + casefold surface and the folded lemma base."""
+    return fold_word(token.surface), fold_word(lemma_base(token))
+
+
+def same_word(a: Token, b: Token) -> bool:
+    """§W same word: equal surfaces after NFKC + casefold, or equal lemmas without the "-…" suffix."""
+    (sa, la), (sb, lb) = same_word_keys(a), same_word_keys(b)
+    return sa == sb or la == lb
+
 
 # --- the analysed response ------------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ import os
 import random
 import sqlite3
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -253,10 +252,3 @@ async def judged(inst: Constraint, response: Response | str, judge: Judge | None
     if inst.kind is Kind.HYBRID:
         verdict.heuristic = offline.passed
     return verdict
-
-
-def timed(fn):  # pragma: no cover - tiny helper for CLI timings
-    async def wrapper(*args: Any, **kwargs: Any) -> tuple[Any, float]:
-        start = time.perf_counter()
-        return await fn(*args, **kwargs), time.perf_counter() - start
-    return wrapper

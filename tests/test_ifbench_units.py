@@ -15,7 +15,7 @@ from jfbench.constraints.ifbench_count import (
     opening_conjunction,
     phrase_units,
 )
-from jfbench.constraints.ifbench_ratio import word_keys, word_trigrams
+from jfbench.constraints.ifbench_ratio import word_trigrams
 from jfbench.ja import Response
 
 # --- words, names, conjunctions, pronouns and function words (ifbench_count, ifbench_ratio) ----------------
@@ -59,7 +59,7 @@ def test_content_words_and_same_word_identity():
     r = Response("姉は駅へ行く。兄は店に行った。AIとａｉ。")
     content = [w.surface for w in r.words if w.pos1 in ja.CONTENT_POS]
     assert content == ["姉", "駅", "行く", "兄", "店", "行っ", "AI", "ａｉ"]
-    keys = {w.surface: set(word_keys(w)) for w in r.words}
+    keys = {w.surface: set(zip(("surface", "lemma"), ja.same_word_keys(w), strict=True)) for w in r.words}
     assert keys["行く"] & keys["行っ"] == {("lemma", "行く")}  # different surfaces, one lemma
     assert keys["AI"] == keys["ａｉ"]  # NFKC + casefold
     assert not keys["姉"] & keys["兄"]
@@ -178,7 +178,6 @@ from jfbench.constraints.ifbench_words import (  # noqa: E402
     palindrome_reading,
     paragraph_words,
     pron_of,
-    same_word,
     single_noun,
     word_groups,
 )
@@ -254,6 +253,7 @@ def test_palindrome_readings(text, palindromes):
 
 
 def test_same_word_identity_and_groups():
+    same_word = ja.same_word
     words = Response("手紙を書く。昨日も書いた。明日も書きたい。ＡＩとAIとai。姉と兄。").words
     by = {w.surface: w for w in words}
     assert same_word(by["書く"], by["書い"]) and same_word(by["書い"], by["書き"])  # one lemma 書く

@@ -189,7 +189,7 @@ _LATIN_ONLY_IDS = ("character.half_width", "character.romaji_only", "style.engli
                    "style.american_english", "style.no_japanese")
 
 
-def _unwritable(keyword: str, other_id: str) -> str | None:
+def unwritable(keyword: str, other_id: str) -> str | None:
     if other_id == "character.hiragana_only" and not _HIRAGANA_WORD.fullmatch(keyword):
         return "is not hiragana"
     if other_id == "character.katakana_only" and not _KATAKANA_WORD.fullmatch(keyword):
@@ -297,7 +297,7 @@ class KeywordIncluded(Constraint):
 
     def param_conflict(self, other: Constraint) -> str | None:
         for k in self.params.keywords:
-            why = _unwritable(k, other.id)
+            why = unwritable(k, other.id)
             if why:
                 return f"the required keyword {k} {why}, which {other.id} forbids"
         return None

@@ -1,11 +1,6 @@
-"""Helpers the style constraints share: the JFBench `client` kwarg, the kind of each §MD line, and the
-tokens of a span (a sentence, a parenthetical) looked up in r.tokens.
-
-The line kinds replay the steps of `jfbench.ja.markdown_text_lines` with its own patterns, so they stay
-parallel to `r.md_lines`; if they ever disagree in length every line counts as prose (a safe default).
-This is a candidate for ja.py (a `md_line_kinds` view next to `md_lines`).
+"""Helpers the style constraints share: the kind of each §MD line (read from the line of T it comes from,
+through ja.Response.md_view) and the tokens of a span (a sentence, a parenthetical) looked up in r.tokens.
 """
-
 from __future__ import annotations
 
 from bisect import bisect_left

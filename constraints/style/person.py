@@ -12,7 +12,7 @@ from typing import NamedTuple
 import regex
 
 from jfbench.catalog import Example, Kind, Verdict, register
-from jfbench.ja import Response
+from jfbench.ja import Response, lemma_base
 
 from ._shared import StyleConstraint
 
@@ -40,7 +40,7 @@ def _compute_person(r: Response) -> Person:
     for i, w in enumerate(words):
         if w.pos1 != "代名詞":
             continue
-        lemma = w.lemma.split("-", 1)[0]
+        lemma = lemma_base(w)
         if lemma in PLURAL_LEMMAS:
             plural.append(w.surface)
         elif lemma in SINGULAR_LEMMAS:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import regex
 
 from jfbench.catalog import Example, Kind, Verdict, register
-from jfbench.ja import Response, Token
+from jfbench.ja import Response, Token, lemma_base
 
 from ._shared import ITEM, PROSE, StyleConstraint, line_kinds, snippet
 
@@ -41,8 +41,6 @@ class Final(NamedTuple):
     ending: str  # the last words, for reasons
 
 
-def _lemma(t: Token) -> str:
-    return t.lemma.split("-", 1)[0]
 
 
 def _spans(line: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -113,7 +111,7 @@ def classify(index: int, text: str, kind: str, words: list[Token], spans: list[t
     q = p
     while q >= 0 and not where(q):
         t = words[q]
-        if t.pos1 == "助動詞" or (t.pos1 == "動詞" and _lemma(t) == "有る" and q > 0
+        if t.pos1 == "助動詞" or (t.pos1 == "動詞" and lemma_base(t) == "有る" and q > 0
                                  and words[q - 1].ctype == "助動詞-ダ"):
             chain.append(t)
             q -= 1
@@ -125,7 +123,7 @@ def classify(index: int, text: str, kind: str, words: list[Token], spans: list[t
             continue
         break
     types = {t.ctype for t in chain}
-    if types & _POLITE_TYPES or _lemma(last) in _POLITE_LEMMAS:
+    if types & _POLITE_TYPES or lemma_base(last) in _POLITE_LEMMAS:
         register_ = POLITE
     elif ("助動詞-ダ" in types or (_is_predicate(last) and last.cform.startswith("終止形"))
           or (last.pos1 == "動詞" and last.cform in ("意志推量形", "命令形"))):  # 行こう, 急げ: plain endings
