@@ -69,11 +69,15 @@ def catalog_list(heading: str) -> set[str]:
 
 def sampled_instances(cls, draws: int = 12):
     """Instances from the constraint's own sampler over a few seeds and prompts."""
-    out = []
-    for seed in range(draws):
-        prompt = SAMPLE_PROMPTS[seed % len(SAMPLE_PROMPTS)] if seed % 3 else None
-        out.append(cls(cls.sample(random.Random(seed), prompt)))
-    return out
+    prompts = eligible_prompts(cls)
+    return [cls(cls.sample(random.Random(seed), prompts[seed % len(prompts)])) for seed in range(draws)]
+
+
+def eligible_prompts(cls) -> list:
+    """The test prompts (and None, for no prompt) the constraint may be attached to; never empty."""
+    prompts = [p for p in [None, *SAMPLE_PROMPTS] if cls.eligible(p)]
+    assert prompts, f"{cls.id} is eligible for none of the test prompts"
+    return prompts
 
 
 @pytest.fixture(scope="session")

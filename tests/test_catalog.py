@@ -3,7 +3,7 @@
 import random
 
 import pytest
-from conftest import COMPLETE_GROUPS, SAMPLE_PROMPTS, catalog_list, catalog_rows, sampled_instances
+from conftest import COMPLETE_GROUPS, catalog_list, catalog_rows, eligible_prompts, sampled_instances
 
 from jfbench import catalog
 from jfbench.catalog import CatalogError, Constraint, Example, Group, Params
@@ -44,8 +44,9 @@ def test_alias_kind_and_flags_match_the_catalog(cls):
 
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.id)
 def test_sampler_is_deterministic_and_valid(cls):
+    prompts = eligible_prompts(cls)
     for seed in range(5):
-        prompt = SAMPLE_PROMPTS[seed % 2]
+        prompt = prompts[seed % len(prompts)]
         a = cls.sample(random.Random(seed), prompt)
         b = cls.sample(random.Random(seed), prompt)
         assert a == b
