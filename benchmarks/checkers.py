@@ -6,8 +6,10 @@ The answers are the ordinary-answer corpus of the tests plus every example respo
 (a few hundred realistic answers). For each repeat, the whole corpus is
   - tokenized once with a bare fugashi Tagger (the unit of cost), and
   - analysed from scratch (fresh Response objects, no cache) and checked against one instance of every
-    rule constraint (parameters from the constraint's first example).
-Figures are medians over repeats; the ratio is measured within each repeat, so machine noise cancels.
+    rule constraint (parameters from the constraint's first example),
+first in two batched passes (the headline ratio: a bare tagger in a tight loop is at its fastest), then
+interleaved answer by answer (as in a pipeline). Figures are medians over repeats; each ratio is measured
+within one repeat, so machine noise mostly cancels.
 Goal (issue 2): all checks of an answer cost at most 10 tokenizations.
 """
 
@@ -38,29 +40,45 @@ def load_corpora() -> dict[str, list[str]]:
     }
 
 
+def _check_all(text: str, instances: list, per_constraint: dict[str, float]) -> None:
+    response = Response(text)  # fresh: no cache, the analysis is part of the cost
+    for inst in instances:
+        s = time.perf_counter()
+        inst.evaluate(response)
+        per_constraint[inst.id] += time.perf_counter() - s
+
+
 def measure(answers: list[str], instances: list, repeat: int) -> dict:
     tagger = fugashi.Tagger()
     per_constraint = {inst.id: 0.0 for inst in instances}
-    tokenize_s, check_s, ratios = [], [], []
+    tokenize_s, check_s, ratios, interleaved = [], [], [], []
     for _ in range(repeat):
+        # Batched: one pass tokenizes every answer, the next checks every answer. The tagger's tables stay
+        # hot in the CPU caches during the first pass, which makes the unit cheap: the conservative ratio.
         start = time.perf_counter()
         for text in answers:
             tagger(text)
         tok = time.perf_counter() - start
-
         start = time.perf_counter()
         for text in answers:
-            response = Response(text)  # fresh: no cache, the analysis is part of the cost
-            for inst in instances:
-                t0 = time.perf_counter()
-                inst.evaluate(response)
-                per_constraint[inst.id] += time.perf_counter() - t0
+            _check_all(text, instances, per_constraint)
         chk = time.perf_counter() - start
         tokenize_s.append(tok)
         check_s.append(chk)
         ratios.append(chk / tok)
+        # Interleaved answer by answer, as a pipeline runs: both sides see the same cache and load.
+        tok = chk = 0.0
+        scratch = dict.fromkeys(per_constraint, 0.0)
+        for text in answers:
+            t0 = time.perf_counter()
+            tagger(text)
+            t1 = time.perf_counter()
+            _check_all(text, instances, scratch)
+            chk += time.perf_counter() - t1
+            tok += t1 - t0
+        interleaved.append(chk / tok)
     return {"tokenize": statistics.median(tokenize_s), "check": statistics.median(check_s), "ratios": ratios,
-            "per_constraint": per_constraint}
+            "interleaved": interleaved, "per_constraint": per_constraint}
 
 
 def main() -> None:
@@ -78,8 +96,11 @@ def main() -> None:
         print(f"  one fugashi tokenization: {m['tokenize'] / n * 1000:.3f} ms per answer (median)")
         print(f"  all {len(instances)} checks:        {m['check'] / n * 1000:.3f} ms per answer (median), "
               "analysis included")
-        print(f"  ratio (checks / tokenization): median {statistics.median(ratios):.2f}x, "
+        print(f"  ratio (checks / tokenization), batched: median {statistics.median(ratios):.2f}x, "
               f"min {min(ratios):.2f}x, max {max(ratios):.2f}x  (goal <= 10x)")
+        inter = m["interleaved"]
+        print(f"  ratio, interleaved per answer:   median {statistics.median(inter):.2f}x, "
+              f"min {min(inter):.2f}x, max {max(inter):.2f}x")
         total = sum(m["per_constraint"].values())
         top = sorted(m["per_constraint"].items(), key=lambda kv: -kv[1])[:5]
         print("  largest shares of check time (the first constraint to read words pays for tokenizing):")

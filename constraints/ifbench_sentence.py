@@ -15,13 +15,12 @@ from jfbench.constraints.ifbench_words import (
     NON_JAPANESE_IDS,
     POSITION_KEYWORDS,
     KeywordParams,
-    initial,
-    is_content,
+    initials,
     keyword_writability,
     plural,
     sentences_max,
 )
-from jfbench.ja import Response, Token, count_token_occurrences, fold_word, keyword_units, reading
+from jfbench.ja import CONTENT_POS, Response, Token, count_token_occurrences, keyword_units
 
 E = Example
 
@@ -38,19 +37,18 @@ def _min_sentences_conflict(need: int, other: Constraint) -> str | None:
 
 # --- alliteration -----------------------------------------------------------------------------------
 
-def alliteration_run(words: list[Token]) -> int:
-    """The longest run of consecutive content words whose readings start with the same folded kana.
-    Function words, prefixes and suffixes are skipped; an unreadable word breaks the run."""
+def alliteration_run(words: list[Token], readings: list[str | None], keys: list[str]) -> int:
+    """The longest run of consecutive content words whose readings start with the same folded kana
+    (`keys`: their initials). Function words, prefixes and suffixes are skipped; an unreadable word breaks
+    the run. The three lists are parallel."""
     best = run = 0
     prev: str | None = None
-    for w in words:
-        kana = reading(w)
+    for w, kana, key in zip(words, readings, keys, strict=True):
         if kana is None:
             prev, run = None, 0
             continue
-        if not is_content(w):
+        if w.pos1 not in CONTENT_POS:
             continue
-        key = initial(w)
         run = run + 1 if key == prev else 1
         prev = key
         best = max(best, run)
@@ -101,11 +99,13 @@ class AlliterationIncrement(Constraint):
         n = len(r.sentences)
         if n < self.params.min_sentences:
             return self.fail(f"{plural(n, 'sentence')}, needs at least {self.params.min_sentences}")
-        runs = [alliteration_run(ws) for ws in r.sentence_words]
-        for i in range(1, n):
-            if runs[i] <= runs[i - 1]:
+        words, readings, keys = r.words, r.readings, initials(r)
+        runs: list[int] = []
+        for i, (a, b) in enumerate(r.sentence_word_ranges):  # stops at the first sentence that breaks it
+            runs.append(alliteration_run(words[a:b], readings[a:b], keys[a:b]))
+            if i and runs[i] <= runs[i - 1]:
                 return self.fail(f"sentence {i + 1} has an alliteration run of {runs[i]}, not longer than "
-                                 f"sentence {i}'s {runs[i - 1]} (runs: {runs[:i + 1]})")
+                                 f"sentence {i}'s {runs[i - 1]} (runs: {runs})")
         return self.ok(f"alliteration runs increase: {runs}")
 
 
@@ -223,10 +223,11 @@ class KeywordInSentence(Constraint):
             return self.fail(f"the keyword {p.keyword!r} has no word to look for")
         if len(r.sentences) < p.index:
             return self.fail(f"{plural(len(r.sentences), 'sentence')}, needs at least {p.index}")
-        words = [fold_word(w.surface) for w in r.sentence_words[p.index - 1]]
-        if count_token_occurrences(words, p.keyword):
+        folded = r.folded_words
+        a, b = r.sentence_word_ranges[p.index - 1]
+        if count_token_occurrences(folded[a:b], p.keyword):
             return self.ok(f"sentence {p.index} contains {p.keyword!r}")
-        where = next((i for i, ws in enumerate(r.sentence_words, start=1)
-                      if count_token_occurrences([fold_word(w.surface) for w in ws], p.keyword)), None)
+        where = next((i for i, (a, b) in enumerate(r.sentence_word_ranges, start=1)
+                      if count_token_occurrences(folded[a:b], p.keyword)), None)
         hint = f" (it is in sentence {where})" if where else ""
         return self.fail(f"sentence {p.index} does not contain the word {p.keyword!r}{hint}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 from functools import lru_cache
-from itertools import pairwise
 from typing import Any, ClassVar
 
 import regex
@@ -29,7 +28,6 @@ from jfbench.ja import (
     mora_vowels,
     reading,
     same_word,
-    same_word_keys,
     tokenize_line,
 )
 
@@ -111,38 +109,42 @@ def is_content(w: Token) -> bool:
     return w.pos1 in CONTENT_POS
 
 
-def word_groups(words: list[Token]) -> list[int]:
-    """A group number per word: words linked by the same-word relation (surface or lemma) share a group."""
-    parent: dict[tuple[str, str], tuple[str, str]] = {}
+def word_groups(keys: list[tuple[str, str]]) -> list[int]:
+    """A group number per word, from its same-word keys (Response.word_keys): words linked by the same-word
+    relation (equal surface or equal lemma), directly or through other words, share a group."""
+    parent: list[int] = []  # union-find over group numbers; merges are rare, so it stays flat
 
-    def find(x: tuple[str, str]) -> tuple[str, str]:
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
+    def find(g: int) -> int:
+        while parent[g] != g:
+            parent[g] = g = parent[parent[g]]
+        return g
 
-    keys = []
-    for w in words:
-        surface, lemma = same_word_keys(w)
-        s, lem = ("s", surface), ("l", lemma)
-        parent.setdefault(s, s)
-        parent.setdefault(lem, lem)
-        a, b = find(s), find(lem)
-        if a != b:
-            parent[b] = a
-        keys.append(s)
-    ids: dict[tuple[str, str], int] = {}
-    return [ids.setdefault(find(k), len(ids)) for k in keys]
+    by_surface: dict[str, int] = {}
+    by_lemma: dict[str, int] = {}
+    out: list[int] = []
+    for surface, lemma in keys:
+        gs, gl = by_surface.get(surface), by_lemma.get(lemma)
+        if gs is None and gl is None:
+            g = len(parent)
+            parent.append(g)
+        elif gs is None or gl is None or gs == gl:
+            g = gs if gl is None else gl
+        else:
+            g, other = find(gs), find(gl)
+            if g != other:
+                parent[other] = g
+        by_surface.setdefault(surface, g)
+        by_lemma.setdefault(lemma, g)
+        out.append(g)
+    return [find(g) for g in out]
 
 
-def initial(w: Token) -> str:
-    """§R initial: the folded first kana of the reading; the lower-cased first character if unreadable."""
-    kana = reading(w)
-    if kana:
-        return _fold_initial(kana[0])
-    return w.surface[:1].lower()
+def initials(r: Response) -> list[str]:
+    """§R initial of each word, parallel to r.words: the folded first kana of the reading; the lower-cased
+    first character if unreadable."""
+    return r.memo("ifbench_words.initials", lambda: [
+        _fold_initial(kana[0]) if kana else w.surface[:1].lower()
+        for w, kana in zip(r.words, r.readings, strict=True)])
 
 
 @lru_cache(maxsize=512)
@@ -277,7 +279,7 @@ class SpecialMora(Constraint):
                               "is a content word with no ッ, ン or ー")
 
     def check(self, r: Response) -> Verdict:
-        content = [w for w in r.words if is_content(w)]
+        content = r.content_words
         for w in content:
             pron = pron_of(w)
             if pron is None:
@@ -458,12 +460,11 @@ class NoSameInitialAdjacent(Constraint):
         words = r.words
         if len(words) < 10:
             return self.fail(f"{plural(len(words), 'word')}, needs at least 10")
-        prev = initial(words[0])
-        for a, b in pairwise(words):
-            cur = initial(b)
-            if cur == prev:
-                return self.fail(f"adjacent words {a.surface!r} and {b.surface!r} both start with {cur!r}")
-            prev = cur
+        keys = initials(r)
+        for i in range(1, len(keys)):
+            if keys[i] == keys[i - 1]:
+                return self.fail(f"adjacent words {words[i - 1].surface!r} and {words[i].surface!r} both start "
+                                 f"with {keys[i]!r}")
         return self.ok(f"no two of the {len(words)} adjacent words share an initial")
 
 
@@ -503,8 +504,7 @@ class AlternatingMoraParity(Constraint):
     def check(self, r: Response) -> Verdict:
         words = r.words
         counts = []
-        for w in words:
-            kana = reading(w)
+        for w, kana in zip(words, r.readings, strict=True):
             if kana is None:
                 return self.fail(f"the word {_where(w)} has no reading; write it in kana or kanji")
             counts.append(mora_count(kana))
@@ -573,12 +573,19 @@ class Palindromes(Constraint):
 
     def check(self, r: Response) -> Verdict:
         found: list[Token] = []
-        for w in r.words:
-            if palindrome_reading(w) and not any(same_word(w, f) for f in found):
-                found.append(w)
-                if len(found) >= self.params.min_palindromes:
-                    listed = ", ".join(f.surface for f in found)
-                    return self.ok(f"{plural(len(found), 'distinct palindrome word')}: {listed}")
+        seen_surfaces: set[str] = set()
+        seen_lemmas: set[str] = set()
+        keys = r.word_keys
+        for i in [i for i, kana in enumerate(r.readings) if kana and _palindrome(kana)]:
+            surface, lemma = keys[i]
+            if surface in seen_surfaces or lemma in seen_lemmas:
+                continue
+            found.append(r.words[i])
+            seen_surfaces.add(surface)
+            seen_lemmas.add(lemma)
+            if len(found) >= self.params.min_palindromes:
+                listed = ", ".join(f.surface for f in found)
+                return self.ok(f"{plural(len(found), 'distinct palindrome word')}: {listed}")
         listed = ", ".join(f.surface for f in found) or "none"
         return self.fail(f"{plural(len(found), 'distinct palindrome word')} ({listed}), needs at least "
                          f"{self.params.min_palindromes}")
@@ -677,7 +684,7 @@ class PrimeLengthWords(Constraint):
                               "is a content word whose length is not prime")
 
     def check(self, r: Response) -> Verdict:
-        content = [w for w in r.words if is_content(w)]
+        content = r.content_words
         for w in content:
             n = char_count(w.surface)
             if not _is_prime(n):
@@ -736,8 +743,9 @@ class MaxRepeats(Constraint):
         return None
 
     def check(self, r: Response) -> Verdict:
-        content = [w for w in r.words if is_content(w)]
-        groups = word_groups(content)
+        content = r.content_words
+        keys = r.word_keys
+        groups = word_groups([keys[i] for i in r.content_indexes])
         counts: dict[int, int] = {}
         for g in groups:
             counts[g] = counts.get(g, 0) + 1
@@ -846,8 +854,7 @@ class LimitedVowels(Constraint):
         if not r.words:
             return self.fail("the answer has no word")
         seen: dict[str, Token] = {}
-        for w in r.words:
-            kana = reading(w)
+        for w, kana in zip(r.words, r.readings, strict=True):
             if kana is None:
                 return self.fail(f"the word {_where(w)} has no reading; write it in kana or kanji")
             for v in mora_vowels(kana):

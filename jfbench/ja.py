@@ -22,11 +22,17 @@ import regex
 WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 _WS_CLASS = "".join(f"\\u{ord(c):04x}" for c in WHITESPACE)
 _NON_WS_GRAPHEME = regex.compile(rf"(?![{_WS_CLASS}])\X")
-_WS_RE = regex.compile(rf"[{_WS_CLASS}]")
 # Code points that take the class of the preceding base (§C): marks, ZWJ, variation selectors.
 _ATTACHED_RE = regex.compile(r"[\p{M}\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef]")
-_SIMPLE_TEXT = regex.compile(  # ranges with no grapheme extenders (U+3099/309A and U+FF9E/FF9F are)
-    r"[\x00-\u02ff\u3000-\u3098\u309b-\u30ff\u4e00-\u9fff\uff00-\uff9d\uffa0-\uffef]*")
+# Ranges where every code point is a grapheme cluster of its own (no Extend, ZWJ, SpacingMark, Prepend,
+# Regional_Indicator or Hangul jamo; checked against \p{GCB=...} in tests/test_ja.py): Latin, punctuation,
+# symbols, CJK, kana (not U+302A-302F, U+3099/309A, U+FF9E/FF9F) and emoji without modifiers or flags.
+SIMPLE_RANGES = (
+    (0x0000, 0x02FF), (0x2000, 0x200B), (0x200E, 0x20CF), (0x2100, 0x2BFF), (0x3000, 0x3029), (0x3030, 0x3098),
+    (0x309B, 0x30FF), (0x3100, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFF9D), (0xFFA0, 0xFFEF),
+    (0x1F000, 0x1F1E5), (0x1F200, 0x1F3FA), (0x1F400, 0x1FAFF),
+)
+_SIMPLE_TEXT = regex.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in SIMPLE_RANGES) + "]*")
 
 
 def is_space(ch: str) -> bool:
@@ -36,7 +42,7 @@ def is_space(ch: str) -> bool:
 def char_count(text: str) -> int:
     """chars(x): non-whitespace extended grapheme clusters."""
     if _SIMPLE_TEXT.fullmatch(text):  # no combining sequences possible: count code points
-        return len(text) - len(_WS_RE.findall(text))
+        return len("".join(text.split()))  # split() drops exactly the isspace() code points
     return len(_NON_WS_GRAPHEME.findall(text))
 
 
@@ -290,16 +296,19 @@ CONTENT_POS = frozenset({"名詞", "代名詞", "動詞", "形容詞", "形状�
 _DIGITS = regex.compile(r"[0-9０-９]+")
 
 
-_T = "\t"
-# MeCab prints one tab-separated row per token with just the UniDic fields we use (one C call per piece,
-# no per-node Python objects): surface, pos1, pos2, pos3, cType, cForm, lemma, pron, kana. "*" prints
-# as an empty field. Unknown words have POS fields only.
+# MeCab prints one row per token with just the UniDic fields we use (one C call per piece, no per-node
+# Python objects): surface, pos1, pos2, pos3, cType, cForm, lemma, pron, kana, and the whitespace MeCab
+# skipped before the token (%pS), which gives offsets without searching. Unknown words print empty
+# lemma/pron/kana. Fields end with \x1f and rows with \x1e, which the text cannot contain (they are
+# replaced by spaces first); the EOS marker is not whitespace because fugashi strips the output.
+_F, _R = "\x1f", "\x1e"
 _TAGGER_ARGS = (
     "--output-format-type= "
-    f'--node-format="%m{_T}%f[0]{_T}%f[1]{_T}%f[2]{_T}%f[4]{_T}%f[5]{_T}%f[7]{_T}%f[9]{_T}%f[17]\\n" '
-    f'--unk-format="%m{_T}%f[0]{_T}%f[1]{_T}%f[2]{_T}%f[4]{_T}%f[5]\\n" '
-    '--eos-format="EOS\\n"'
+    f'--node-format="%m{_F}%f[0]{_F}%f[1]{_F}%f[2]{_F}%f[4]{_F}%f[5]{_F}%f[7]{_F}%f[9]{_F}%f[17]{_F}%pS{_R}" '
+    f'--unk-format="%m{_F}%f[0]{_F}%f[1]{_F}%f[2]{_F}%f[4]{_F}%f[5]{_F}{_F}{_F}{_F}%pS{_R}" '
+    '--eos-format="EOS"'
 )
+_SEPARATORS = str.maketrans({_F: " ", _R: " "})
 
 
 @lru_cache(maxsize=1)
@@ -357,22 +366,20 @@ def tokenize_line(line: str, line_no: int = 0) -> list[Token]:
                 tokens.append(Token(body, "補助記号", "一般", "", body, None, None, "", "", line_no,
                                     offset + lead, offset + lead + len(body)))
             continue
+        if _F in piece or _R in piece:
+            piece = piece.translate(_SEPARATORS)
         pos = 0
-        for row in tag.parse(piece).split("\n"):
-            f = row.split("\t")
-            if len(f) < 6:  # EOS
+        for row in tag.parse(piece).split(_R):
+            f = row.split(_F)
+            if len(f) != 10:  # EOS
                 continue
             surface = f[0]
-            if not piece.startswith(surface, pos):  # skip the whitespace MeCab dropped
-                while pos < len(piece) and piece[pos].isspace():
-                    pos += 1
-                if not piece.startswith(surface, pos):
-                    pos = max(pos, piece.find(surface, pos))
-            start, pos = pos, pos + len(surface)
-            known = len(f) >= 9
+            start = pos + len(f[9])
+            if not piece.startswith(surface, start):  # never seen; a guard, not a path
+                start = max(pos, piece.find(surface, pos))
+            pos = start + len(surface)
             tokens.append(new(Token, (
-                surface, f[1], f[2], f[3], (f[6] or surface) if known else surface,
-                (f[8] or None) if known else None, (f[7] or None) if known else None,
+                surface, f[1], f[2], f[3], f[6] or surface, f[8] or None, f[7] or None,
                 f[4], f[5], line_no, offset + start, offset + pos)))
     return tokens
 
@@ -382,8 +389,6 @@ _NUMBER_SEPARATORS = frozenset({",", ".", "，", "．"})
 
 def _join_numbers(tokens: list[Token]) -> list[Token]:
     """Digit tokens joined by ',' or '.' between digits (1,000 / 3.14) form one word."""
-    if not any(t.surface in _NUMBER_SEPARATORS for t in tokens):
-        return tokens
     out: list[Token] = []
     i = 0
     while i < len(tokens):
@@ -638,21 +643,52 @@ class Response:
 
     @cached_property
     def words(self) -> list[Token]:
-        return [t for t in _join_numbers(self.tokens) if t.pos1 not in NON_WORD_POS]
+        tokens = self.tokens
+        if any(sep in self.text for sep in _NUMBER_SEPARATORS):  # §MD lines only drop text, never add it
+            tokens = _join_numbers(tokens)
+        return [t for t in tokens if t.pos1 not in NON_WORD_POS]
+
+    @cached_property
+    def sentence_word_ranges(self) -> list[tuple[int, int]]:
+        """(first, end) indexes into `words` of each sentence's words, parallel to `sentences` (one merge
+        pass; both are in text order). Words between sentences (in no sentence) belong to none."""
+        out: list[tuple[int, int]] = []
+        words = self.words
+        i = 0
+        for s in self.sentences:
+            while i < len(words) and (words[i].line, words[i].start) < (s.line, s.start):
+                i += 1
+            first = i
+            while i < len(words) and words[i].line == s.line and words[i].end <= s.end:
+                i += 1
+            out.append((first, i))
+        return out
 
     @cached_property
     def sentence_words(self) -> list[list[Token]]:
-        """The words of each sentence, parallel to `sentences` (one merge pass; both are in text order)."""
-        out: list[list[Token]] = [[] for _ in self.sentences]
+        """The words of each sentence, parallel to `sentences`."""
         words = self.words
-        i = 0
-        for k, s in enumerate(self.sentences):
-            while i < len(words) and (words[i].line, words[i].start) < (s.line, s.start):
-                i += 1
-            while i < len(words) and words[i].line == s.line and words[i].end <= s.end:
-                out[k].append(words[i])
-                i += 1
-        return out
+        return [words[a:b] for a, b in self.sentence_word_ranges]
+
+    @cached_property
+    def content_indexes(self) -> list[int]:
+        """Indexes into `words` of the content words (CONTENT_POS)."""
+        return [i for i, w in enumerate(self.words) if w.pos1 in CONTENT_POS]
+
+    @cached_property
+    def content_words(self) -> list[Token]:
+        words = self.words
+        return [words[i] for i in self.content_indexes]
+
+    @cached_property
+    def readings(self) -> list[str | None]:
+        """§R reading of each word, parallel to `words`."""
+        return [reading(w) for w in self.words]
+
+    @cached_property
+    def word_keys(self) -> list[tuple[str, str]]:
+        """§W same-word identities (folded surface, folded lemma base) of each word, parallel to `words`."""
+        return [(s, fold_word(lemma_base(w))) for s, w in zip(self.folded_words, self.words, strict=True)]
 
     @cached_property
     def numbers(self) -> list[NumberToken]:

@@ -174,7 +174,7 @@ def test_function_word_share_of_a_noun_heavy_and_an_ordinary_paragraph():
 from jfbench.constraints.ifbench_sentence import alliteration_run  # noqa: E402
 from jfbench.constraints.ifbench_words import (  # noqa: E402
     POSITION_KEYWORDS,
-    initial,
+    initials,
     palindrome_reading,
     paragraph_words,
     pron_of,
@@ -186,10 +186,10 @@ from jfbench.constraints.ifbench_words import (  # noqa: E402
 def _reading_rows(text: str) -> list[tuple]:
     """(surface, reading, morae, vowels, initial, content?) per word; vowels as a string, "_" for none."""
     rows = []
-    for w in Response(text).words:
-        kana = ja.reading(w)
+    r = Response(text)
+    for w, kana, first in zip(r.words, r.readings, initials(r), strict=True):
         vowels = "".join(v or "_" for v in ja.mora_vowels(kana)) if kana else None
-        rows.append((w.surface, kana, ja.mora_count(kana) if kana else None, vowels, initial(w),
+        rows.append((w.surface, kana, ja.mora_count(kana) if kana else None, vowels, first,
                      w.pos1 in ja.CONTENT_POS))
     return rows
 
@@ -259,8 +259,8 @@ def test_same_word_identity_and_groups():
     assert same_word(by["書く"], by["書い"]) and same_word(by["書い"], by["書き"])  # one lemma 書く
     assert same_word(by["ＡＩ"], by["AI"]) and same_word(by["AI"], by["ai"])  # NFKC + casefold
     assert not same_word(by["姉"], by["兄"])
-    content = [w for w in words if w.pos1 in ja.CONTENT_POS]
-    groups = word_groups(content)
+    r = Response("手紙を書く。昨日も書いた。明日も書きたい。ＡＩとAIとai。姉と兄。")
+    groups = word_groups([k for w, k in zip(r.words, r.word_keys, strict=True) if w.pos1 in ja.CONTENT_POS])
     sizes = sorted((groups.count(g) for g in set(groups)), reverse=True)
     assert sizes == [3, 3, 1, 1, 1, 1, 1]  # 書く ×3, AI ×3; 手紙, 昨日, 明日, 姉, 兄
     # 行った is read as 行う (オコナッ), so it is not the same word as 行く
@@ -282,7 +282,9 @@ def test_paragraph_words_trace_markdown_lines_back_to_paragraphs():
     ("2025。", [0]),
 ])
 def test_alliteration_runs(text, runs):
-    assert [alliteration_run(ws) for ws in Response(text).sentence_words] == runs
+    r = Response(text)
+    keys = initials(r)
+    assert [alliteration_run(r.words[a:b], r.readings[a:b], keys[a:b]) for a, b in r.sentence_word_ranges] == runs
 
 
 @pytest.mark.parametrize("keyword", POSITION_KEYWORDS)

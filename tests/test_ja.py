@@ -1,6 +1,7 @@
 """Japanese text analysis (jfbench/ja.py) on hand-checked sentences: the counting units of CATALOG.md."""
 
 import pytest
+import regex
 
 from jfbench import ja
 from jfbench.ja import Response, analyse
@@ -234,3 +235,12 @@ def test_morae_and_vowels(kana, morae, vowels):
 ])
 def test_fold_kana(text, folded):
     assert ja.fold_kana(text) == folded
+
+
+def test_simple_ranges_hold_no_grapheme_extenders():
+    """char_count counts code points inside SIMPLE_RANGES; that is exact only if none can join a cluster."""
+    joining = regex.compile(r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}"
+                            r"\p{GCB=Regional_Indicator}\p{GCB=L}\p{GCB=V}\p{GCB=T}\p{GCB=LV}\p{GCB=LVT}]")
+    bad = [hex(cp) for a, b in ja.SIMPLE_RANGES for cp in range(a, b + 1)
+           if not 0xD800 <= cp <= 0xDFFF and joining.match(chr(cp))]
+    assert bad == []

@@ -62,7 +62,7 @@ def unwrap(r: Response, tags: tuple[str, ...], fence: FenceRule = "allowed") -> 
 
 def _unwrap(r: Response, tags: tuple[str, ...], fence: FenceRule) -> Payload:
     lines = r.lines
-    blocks = find_blocks(lines)
+    blocks = r.memo("wrap.blocks", lambda: find_blocks(lines))  # shared by every format's unwrap
     wanted = ", ".join(t for t in tags if t) or "none"
     if not blocks:
         if fence == "required":

@@ -87,6 +87,8 @@ def _xml_parser() -> etree.XMLParser:
 
 def parse_xml(text: str) -> tuple[Any | None, str]:
     """(root element, "") or (None, reason). DTDs and entity declarations are rejected before parsing."""
+    if not text.lstrip().startswith("<"):  # prose: nothing may precede the first markup (spares lxml)
+        return None, "not well-formed XML: the document must start with markup such as <?xml ...?> or <root>"
     m = _DTD.search(text)
     if m:
         return None, f"line {_line_of(text, m.start())} declares {m.group()}; DTDs and entities are not allowed"
