@@ -129,6 +129,28 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 
+class Demands(BaseModel):
+    """What an instance forces on every answer that satisfies it, for the sampler's budget checks
+    (CATALOG.md P1-P4, P7): each field is this instance's own term; sampling.budget_problem combines them.
+    Defaults demand nothing."""
+
+    model_config = ConfigDict(frozen=True)
+    min_chars: float = 0  # P1 lower-bound term L (chars(T))
+    max_chars: float | None = None  # P1 upper-bound term U
+    min_sentences: int = 0  # P2 lower bound
+    max_sentences: int | None = None  # P2: the upper bound (length.sentences)
+    max_chars_per_sentence: int | None = None  # P1: U <= sentences_max x this
+    min_words: int = 0  # P8
+    max_words: int | None = None  # P1 (U <= 4 x words_max), P8
+    forced_lines: int = 0  # P2/P3: non-empty lines forced by lists, headings, sections, tables
+    min_paragraphs: int = 0  # P3
+    max_paragraphs: int | None = None  # P3
+    numbers: int = 0  # P4: Arabic number tokens forced
+    max_numbers: int | None = None  # P4: ifbench_count.numbers
+    forced_texts: tuple[str, ...] = ()  # P7: literal text T must contain
+    keyword_chars: int = 0  # P6: sum of count x chars(keyword) of required keywords
+
+
 # JFBench constructor arguments that are not parameters: the template seed, the LLM client (the judge is
 # configured at run time) and the source document (it comes with the check: `jfbench check --document`).
 JFBENCH_RUNTIME_KWARGS = frozenset({"seed", "client", "document"})
@@ -235,6 +257,17 @@ class Constraint:
 
     def param_conflict(self, other: Constraint) -> str | None:
         """Parameter-level contradictions with another instance; override where the catalog has some."""
+        return None
+
+    def demands(self, prompt: Any = None) -> Demands:
+        """This instance's terms in the sampler's budgets (P1-P4, P7) for this prompt; override where the
+        catalog lists one."""
+        return Demands()
+
+    def forced_text_problem(self, text: str) -> str | None:
+        """P7: why a literal text the answer must contain (a copied document, a prefix, template labels)
+        breaks this instance's character-level rule (script, width, case, punctuation, whitespace,
+        numerals, excluded keywords, sentence length), or None. Only such rules override this."""
         return None
 
 
