@@ -9,21 +9,20 @@ Unparseable answers and API errors are retried with backoff; after the last try 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import os
-import random
 import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
 
-import openai
 import regex
 
 from jfbench.catalog import Constraint, Kind, Verdict, rubric_path
 from jfbench.ja import Response, analyse
-from jfbench.models import GenSettings, ModelSpec, Usage
+from jfbench.models import CallFailed, Completion, GenSettings, ModelSpec, Usage, complete
 
 DEFAULT_JUDGE = "openrouter:openai/gpt-oss-120b"
 DEFAULT_SETTINGS = GenSettings(temperature=0.0, reasoning_effort="medium")
@@ -184,59 +183,34 @@ class Judge:
                 return (hit["passed"], hit["reason"]), Usage()  # already paid for
         usage = Usage()
         problem = "no attempt"
-        for attempt in range(self.retries + 1):
-            if attempt:
-                await asyncio.sleep(self._delay(attempt, problem))
+        for _ in range(self.retries + 1):  # network failures are retried inside `complete`; this re-asks
             try:
-                text, call_usage = await self._call(messages)
-            except openai.RateLimitError as exc:
-                problem = f"rate limited (429){_retry_after(exc)}"
-                continue
-            except openai.APIStatusError as exc:
-                problem = f"HTTP {exc.status_code}"
-                continue
-            except (openai.APIConnectionError, openai.APITimeoutError) as exc:
-                problem = type(exc).__name__
-                continue
-            usage = usage + call_usage
-            parsed = parse_verdict(text)
+                answer = await self._call(messages)
+            except CallFailed as exc:
+                return exc.problem, usage + exc.usage
+            usage = usage + answer.usage
+            parsed = parse_verdict(answer.content)
             if parsed is None:
-                problem = f"unparseable judge answer {text[:80]!r}"
+                problem = f"unparseable judge answer {answer.content[:80]!r}"
                 continue
             if self.cache is not None:
                 self.cache.put(key, {"passed": parsed[0], "reason": parsed[1]})
             return parsed, usage
         return f"{problem} after {self.retries + 1} attempts", usage
 
-    def _delay(self, attempt: int, problem: str) -> float:
-        m = regex.search(r"retry after ([0-9.]+)s", problem)
-        if m:
-            return min(float(m.group(1)), 60.0)
-        return self.backoff * (2 ** (attempt - 1)) * (0.5 + random.random() / 2)
-
-    async def _call(self, messages: list[dict[str, str]]) -> tuple[str, Usage]:
-        kwargs = self.settings.request_kwargs()
-        if self._structured:
-            kwargs["response_format"] = {"type": "json_schema", "json_schema": VERDICT_SCHEMA}
+    async def _call(self, messages: list[dict[str, str]]) -> Completion:
+        call = functools.partial(complete, self.client, self.spec, messages, self.settings,
+                                 retries=self.retries, backoff=self.backoff)
+        if not self._structured:
+            return await call()
         try:
-            resp = await self.client.chat.completions.create(model=self.spec.model, messages=messages, **kwargs)
-        except openai.BadRequestError:
-            if not self._structured:
+            return await call(extra_kwargs={"response_format": {"type": "json_schema",
+                                                                "json_schema": VERDICT_SCHEMA}})
+        except CallFailed as exc:
+            if not exc.problem.startswith("HTTP 400"):
                 raise
             self._structured = False  # the provider has no structured output: parse tolerantly instead
-            kwargs.pop("response_format")
-            resp = await self.client.chat.completions.create(model=self.spec.model, messages=messages, **kwargs)
-        choices = getattr(resp, "choices", None) or []
-        text = (choices[0].message.content or "") if choices else ""
-        return text, Usage.from_response(getattr(resp, "usage", None))
-
-
-def _retry_after(exc: openai.APIStatusError) -> str:
-    value = exc.response.headers.get("retry-after") if exc.response is not None else None
-    try:
-        return f", retry after {float(value)}s" if value else ""
-    except ValueError:
-        return ""
+            return await call()
 
 
 async def judged(inst: Constraint, response: Response | str, judge: Judge | None,
