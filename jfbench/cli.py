@@ -427,5 +427,7 @@ def main() -> None:
     app()
 
 
+from jfbench import cli_run  # noqa: E402, F401  registers build, eval and score on `app` (needs it defined)
+
 if __name__ == "__main__":
     main()

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from jfbench import catalog
-from jfbench.catalog import CatalogError, Constraint, Demands, Group, conflict_between
+from jfbench.catalog import CatalogError, Constraint, Group, conflict_between
 from jfbench.prompts import BasePrompt
 
 Split = Literal["test", "train"]

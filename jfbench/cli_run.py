@@ -1,0 +1,258 @@
+"""The `jfbench build`, `eval` and `score` commands (registered on the app of jfbench.cli)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import signal
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from jfbench.catalog import CatalogError
+from jfbench.cli import UsageError, app, err, fail_usage, make_judge, out
+from jfbench.models import GenSettings, ModelError
+from jfbench.prompts import PromptFileError, bundled_prompts, load_prompts
+
+DEFAULT_SET = "jfbench-ja-v1"
+DEFAULT_SEED = 20261121
+SET_SIZES = (1, 2, 4, 8)
+SET_PER_SIZE = 300
+
+
+def bundled_set(name: str = DEFAULT_SET) -> Path:
+    return Path(str(resources.files("jfbench.data") / "sets" / f"{name}.jsonl"))
+
+
+def build_set(seed: int, prompts_file: Path | None, per_size: int, sizes: tuple[int, ...]) -> str:
+    """The JSONL text of a benchmark set: deterministic in (seed, prompts, sizes, per_size, catalog)."""
+    from jfbench.sampling import Sampler
+
+    prompts = load_prompts(prompts_file) if prompts_file else bundled_prompts("test")
+    sampler = Sampler(prompts, "test", seed=seed)
+    return "".join(item.model_dump_json() + "\n" for item in sampler.items(sizes, per_size))
+
+
+def _sizes(value: str | None) -> tuple[int, ...] | None:
+    if value is None:
+        return None
+    try:
+        sizes = tuple(sorted({int(v) for v in value.split(",") if v.strip()}))
+    except ValueError:
+        raise UsageError(f"--n {value!r} is not a comma-separated list of constraint counts, e.g. --n 1,2,4") from None
+    if not sizes or any(n < 1 or n > 8 for n in sizes):
+        raise UsageError(f"--n {value!r}: constraint counts are between 1 and 8, e.g. --n 1,2,4,8")
+    return sizes
+
+
+@app.command()
+def build(
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write the set (JSONL).")],
+    seed: Annotated[int, typer.Option(help="Sampler seed.")] = DEFAULT_SEED,
+    prompts: Annotated[Path | None, typer.Option(help="Base prompts (JSONL or CSV) instead of the bundled pool.")]
+    = None,
+    per_size: Annotated[int, typer.Option("--per-size", min=1, help="Items per constraint count.")] = SET_PER_SIZE,
+    n: Annotated[str, typer.Option("--n", help="Constraint counts.")] = "1,2,4,8",
+) -> None:
+    """Build a benchmark set: the same seed and prompts give a byte-identical file."""
+    try:
+        sizes = _sizes(n) or SET_SIZES
+        text = build_set(seed, prompts, per_size, sizes)
+    except (UsageError, PromptFileError, CatalogError) as exc:
+        fail_usage(str(exc))
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(text, encoding="utf-8")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    out.print(f"wrote {text.count(chr(10))} items to {out_file} (sha256 {digest})", highlight=False)
+
+
+def _resolve_items(set_path: Path | None, prompts: Path | None, seed: int):
+    """(items, dataset label, sha256): a set file, a set built from user prompts, or the bundled set."""
+    from jfbench.run import load_items
+
+    if set_path is not None and prompts is not None:
+        raise UsageError("give --set or --prompts, not both")
+    if prompts is not None:
+        text = build_set(seed, prompts, SET_PER_SIZE, SET_SIZES)
+        from jfbench.sampling import Item
+
+        items = [Item.model_validate_json(line) for line in text.splitlines()]
+        return items, f"prompts:{prompts.name}", hashlib.sha256(text.encode()).hexdigest()
+    path = set_path or bundled_set()
+    items, digest = load_items(path)
+    return items, (str(path) if set_path else DEFAULT_SET), digest
+
+
+@app.command("eval")
+def eval_cmd(
+    model: Annotated[str, typer.Option(help="provider:model, e.g. openrouter:openai/gpt-5.1, or replay:FILE.jsonl")],
+    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
+    set_path: Annotated[Path | None, typer.Option("--set", help="Benchmark set JSONL (default: the bundled v1).")]
+    = None,
+    prompts: Annotated[Path | None, typer.Option(help="Your own base prompts (JSONL/CSV): a set is built from them.")]
+    = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Evaluate only this many items (spread over --n).")] = None,
+    n: Annotated[str | None, typer.Option("--n", help="Constraint counts to evaluate, e.g. 1,2,4.")] = None,
+    judge: Annotated[str, typer.Option(help="Judge model spec, or none (hybrids use their heuristic).")]
+    = "openrouter:openai/gpt-oss-120b",
+    judge_base_url: Annotated[str | None, typer.Option("--judge-base-url")] = None,
+    judge_cache: Annotated[Path | None, typer.Option("--judge-cache")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Run folder (default reports/<model>-<set>-<key>/).")]
+    = None,
+    concurrency: Annotated[int, typer.Option(min=1, max=512, help="Requests in flight.")] = 16,
+    rpm: Annotated[float | None, typer.Option(min=0.1, help="At most this many requests per minute.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed (scoring bootstrap; set building with --prompts).")] = DEFAULT_SEED,
+    gen: Annotated[list[str] | None, typer.Option("--gen", help="Generation setting k=v (repeatable).")] = None,
+    retries: Annotated[int, typer.Option(min=0, max=20, help="Retries per request.")] = 5,
+    timeout: Annotated[float, typer.Option(min=1, help="Seconds per request.")] = 600.0,
+    max_errors: Annotated[int | None, typer.Option("--max-errors", min=0, help="Exit 1 when more items fail.")]
+    = None,
+    fail_on_error: Annotated[float | None, typer.Option("--fail-on-error", min=0, max=1,
+                                                       help="Exit 1 when this share of items fails.")] = None,
+) -> None:
+    """Evaluate a model on the benchmark: answers, verdicts and scores in a resumable run folder."""
+    from jfbench.run import RunConfig, RunError, evaluate, load_replay, model_spec, select_items
+
+    try:
+        spec = model_spec(model, base_url)
+        settings = GenSettings.parse(gen)
+        items, dataset, digest = _resolve_items(set_path, prompts, seed)
+        items = select_items(items, _sizes(n), limit)
+        replay = load_replay(Path(spec.model), items) if spec.provider == "replay" else None
+        if replay is None:
+            spec.check_credentials()
+        judge_model = make_judge(judge, judge_base_url, 1, judge_cache)
+        config = RunConfig(model=str(spec), base_url=spec.base_url, dataset=dataset, dataset_sha256=digest,
+                           gen=settings, judge=None if judge_model is None else judge, seed=seed,
+                           sizes=sorted({it.n for it in items}), limit=limit)
+        folder = out_dir or Path("reports") / f"{spec.slug}-{Path(dataset).stem}-{config.key()}"
+    except (UsageError, RunError, ModelError, PromptFileError, CatalogError) as exc:
+        fail_usage(str(exc))
+    if replay is None and not items:
+        fail_usage("no items selected; check --n and --limit")
+    state = _ProgressView(len(items))
+    try:
+        with state.live:
+            result = asyncio.run(_interruptible(evaluate(
+                items, folder, config, spec, judge=judge_model, concurrency=concurrency, rpm=rpm, retries=retries,
+                timeout=timeout, replay=replay, progress=state.progress)))
+    except RunError as exc:
+        fail_usage(str(exc))
+    except KeyboardInterrupt:
+        err.print(f"interrupted: {state.progress.done} of {len(items)} answers are saved in {folder}; "
+                  "run the same command again to resume", highlight=False)
+        raise typer.Exit(130) from None
+    print_summary(result.scores, folder)
+    if result.fatal:
+        err.print(f"[bold red]error:[/] the model cannot answer: {result.fatal}", highlight=False)
+        raise typer.Exit(2)
+    failed = len(result.failed)
+    if failed:
+        err.print(f"{failed} items failed (see {folder / 'errors.jsonl'}); run the same command again to retry them",
+                  highlight=False)
+    if (max_errors is not None and failed > max_errors) or (
+            fail_on_error is not None and items and failed / len(items) > fail_on_error):
+        raise typer.Exit(1)
+
+
+@app.command()
+def score(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by jfbench eval.")],
+    judge: Annotated[str, typer.Option(help="Judge model spec, or none.")] = "none",
+    judge_base_url: Annotated[str | None, typer.Option("--judge-base-url")] = None,
+    judge_cache: Annotated[Path | None, typer.Option("--judge-cache")] = None,
+    set_path: Annotated[Path | None, typer.Option("--set", help="The run's benchmark set, if not the bundled one.")]
+    = None,
+) -> None:
+    """Re-check and re-score a run's saved answers without calling the model (e.g. after a checker fix)."""
+    from jfbench.run import RunConfig, RunError, load_items, rescore, select_items
+
+    try:
+        config_path = run_dir / "run.json"
+        if not config_path.exists():
+            raise RunError(f"{run_dir} is not a run folder (no run.json)")
+        config = RunConfig.model_validate_json(config_path.read_text(encoding="utf-8"))
+        if set_path is None:
+            set_path = Path(config.dataset) if Path(config.dataset).is_file() else bundled_set()
+        items, digest = load_items(set_path)
+        if digest != config.dataset_sha256:
+            raise RunError(f"the benchmark set's sha256 {digest[:12]}… differs from the run's "
+                           f"{config.dataset_sha256[:12]}…; pass the run's set with --set")
+        items = select_items(items, config.sizes, config.limit)
+        judge_model = make_judge(judge, judge_base_url, 1, judge_cache)
+        scores = rescore(run_dir, items, judge_model)
+    except (UsageError, RunError) as exc:
+        fail_usage(str(exc))
+    print_summary(scores, run_dir)
+
+
+# --- display ----------------------------------------------------------------------------------------------
+
+class _ProgressView:
+    """A rich progress bar fed by run.Progress updates: items, errors, tokens, cost, ETA."""
+
+    def __init__(self, total: int) -> None:
+        from jfbench.run import Progress as RunProgress
+
+        self.bar = Progress(TextColumn("eval"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
+                            TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=False)
+        self.task = self.bar.add_task("eval", total=total, info="")
+        self.live = self.bar
+        self.progress = RunProgress(total=total, on_update=self._update)
+
+    def _update(self, p) -> None:
+        tokens = p.usage.prompt_tokens + p.usage.completion_tokens
+        cost = f" ${p.usage.cost:.4f}" if p.usage.cost is not None else ""
+        self.bar.update(self.task, completed=p.done,
+                        info=f"errors {p.errors}  tokens {tokens:,}{cost}")
+
+
+async def _interruptible(coro):
+    """Run `coro`; SIGTERM is turned into KeyboardInterrupt, so both stop the run the same clean way."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(coro)
+    try:
+        loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    except (NotImplementedError, RuntimeError):  # not on this platform
+        pass
+    try:
+        return await task
+    except asyncio.CancelledError:
+        raise KeyboardInterrupt from None
+
+
+def _fmt(value, ci=None) -> str:
+    if value is None:
+        return "-"
+    text = f"{value * 100:.1f}%"
+    if ci and ci[0] is not None:
+        text += f" [{ci[0] * 100:.1f}, {ci[1] * 100:.1f}]"
+    return text
+
+
+def print_summary(scores: dict, folder: Path) -> None:
+    table = Table(title=f"jfbench results ({scores['n_answered']} of {scores['n_items']} items answered)")
+    for col in ("", "prompt strict", "prompt loose", "instruction strict", "instruction loose"):
+        table.add_column(col)
+
+    def row(label: str, block: dict) -> None:
+        p, i = block["prompt_accuracy"], block["instruction_accuracy"]
+        table.add_row(label, _fmt(p["strict"], p["strict_ci"]), _fmt(p["loose"], p["loose_ci"]),
+                      _fmt(i["strict"], i["strict_ci"]), _fmt(i["loose"], i["loose_ci"]))
+
+    row("all", scores)
+    for n, block in scores["by_n"].items():
+        row(f"n = {n}", block)
+    out.print(table)
+    e = scores["errors"]
+    out.print(f"errors: {e['generation']} generation, {e['judge_error']} judge, {e['checker_error']} checker; "
+              f"{e['skipped']} judge verdicts skipped (no judge)", highlight=False)
+    usage = scores["usage"]
+    cost = f", cost ${usage['cost']:.4f}" if usage.get("cost") is not None else ""
+    out.print(f"tokens: {usage['prompt_tokens']:,} prompt, {usage['completion_tokens']:,} completion "
+              f"({usage['reasoning_tokens']:,} reasoning){cost}", highlight=False)
+    out.print(f"run folder: {folder}", highlight=False)
