@@ -428,6 +428,3 @@ def main() -> None:
 
 
 from jfbench import cli_run  # noqa: E402, F401  registers build, eval and score on `app` (needs it defined)
-
-if __name__ == "__main__":
-    main()

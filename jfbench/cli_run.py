@@ -115,7 +115,7 @@ def eval_cmd(
                                                        help="Exit 1 when this share of items fails.")] = None,
 ) -> None:
     """Evaluate a model on the benchmark: answers, verdicts and scores in a resumable run folder."""
-    from jfbench.run import RunConfig, RunError, evaluate, load_replay, model_spec, select_items
+    from jfbench.run import RunConfig, RunError, check_reachable, evaluate, load_replay, model_spec, select_items
 
     try:
         spec = model_spec(model, base_url)
@@ -125,6 +125,7 @@ def eval_cmd(
         replay = load_replay(Path(spec.model), items) if spec.provider == "replay" else None
         if replay is None:
             spec.check_credentials()
+            check_reachable(spec.base_url or "")
         judge_model = make_judge(judge, judge_base_url, 1, judge_cache)
         config = RunConfig(model=str(spec), base_url=spec.base_url, dataset=dataset, dataset_sha256=digest,
                            gen=settings, judge=None if judge_model is None else judge, seed=seed,

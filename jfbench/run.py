@@ -16,11 +16,13 @@ import hashlib
 import json
 import os
 import platform
+import socket
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -53,7 +55,7 @@ class RunConfig(BaseModel):
     python: str = platform.python_version()
 
     def key(self) -> str:
-        fields = {"model": self.model, "base_url": self.base_url, "dataset_sha256": self.dataset_sha256,
+        fields = {"model": self.model, "dataset_sha256": self.dataset_sha256,  # not the URL: servers move
                   "gen": self.gen.model_dump(mode="json"), "seed": self.seed}
         return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:10]
 
@@ -343,6 +345,21 @@ def rescore(folder: Path, items: Sequence[Item], judge: Judge | None = None, con
     answered_items = [it for it in items if it.id in responses] if responses else []
     verdicts = asyncio.run(check(answered_items, responses, judge, concurrency))
     return write_scores(folder, answered_items, verdicts, responses, config.seed)
+
+
+def check_reachable(base_url: str, timeout: float = 5.0) -> None:
+    """Open (and close) a TCP connection to the server, so a wrong --base-url is one clear error before any
+    request instead of retries on every item. Sends nothing."""
+    url = urlsplit(base_url)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise RunError(f"--base-url {base_url!r} is not an http(s) URL, e.g. http://127.0.0.1:8000/v1")
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((url.hostname, port), timeout=timeout).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise RunError(f"cannot connect to {url.hostname}:{port} ({reason}); is the server at {base_url} "
+                       "running and reachable?") from None
 
 
 def model_spec(spec: str, base_url: str | None) -> ModelSpec:

@@ -7,6 +7,7 @@ Each request to /v1/chat/completions takes the next step of the script (the last
   {"sleep": 1.5, "content": "..."}        answers after a delay (for timeouts)
   {"error_body": {...}}                   HTTP 200 whose body is an error object, no choices
   {"reject_response_format": True, ...}   400 if the request asks for response_format, else as the rest says
+  {"content": "...", "message": {...}}    extra message fields (e.g. "reasoning") beside the content
 Every request body is recorded in `requests`.
 """
 
@@ -47,7 +48,8 @@ class ScriptedOpenAIServer:
                 return self._send(200, {
                     "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": body.get("model"),
                     "choices": [{"index": 0, "finish_reason": "stop",
-                                 "message": {"role": "assistant", "content": step.get("content")}}],
+                                 "message": {"role": "assistant", "content": step.get("content"),
+                                             **step.get("message", {})}}],
                     "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120,
                               "completion_tokens_details": {"reasoning_tokens": 5}, "cost": 0.0001},
                 })

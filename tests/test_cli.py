@@ -127,7 +127,7 @@ def test_batch_from_stdin():
 def test_bundled_demo_cases_run_as_installed():
     """The README's first command, as a real process."""
     cases = str(ROOT / "data" / "demo_cases.jsonl")
-    proc = subprocess.run([sys.executable, "-m", "jfbench.cli", "check", "--cases", cases],
+    proc = subprocess.run([sys.executable, "-m", "jfbench", "check", "--cases", cases],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(line) for line in proc.stdout.splitlines()]

@@ -1,0 +1,5 @@
+"""`python -m jfbench`: the jfbench command."""
+
+from jfbench.cli import main
+
+main()
