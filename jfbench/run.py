@@ -240,7 +240,8 @@ async def generate(items: Sequence[Item], folder: Path, spec: ModelSpec, setting
     out, errors = Appender(responses_path), Appender(folder / "errors.jsonl")
     limiter = RateLimiter(rpm)
     semaphore = asyncio.Semaphore(max(1, concurrency))
-    if replay is None and pending and client is None:
+    own_client = replay is None and pending and client is None
+    if own_client:
         client = spec.client(timeout=timeout)
 
     async def one(item: Item) -> None:
@@ -280,6 +281,8 @@ async def generate(items: Sequence[Item], folder: Path, spec: ModelSpec, setting
     finally:
         out.close()
         errors.close()
+        if own_client:
+            await client.close()
     order = {it.id: k for k, it in enumerate(items)}
     kept = sorted(done.values(), key=lambda r: order[r.item_id])
     write_atomic(responses_path, "".join(r.model_dump_json() + "\n" for r in kept))

@@ -20,6 +20,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # the default backlog of 5 drops connections when 50 requests arrive at once
+    daemon_threads = True
+
+
 class ScriptedOpenAIServer:
     def __init__(self, script: list[dict[str, Any]]) -> None:
         self.script = list(script)
@@ -28,6 +33,8 @@ class ScriptedOpenAIServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+
             def log_message(self, *args: Any) -> None:  # keep test output clean
                 pass
 
@@ -64,7 +71,7 @@ class ScriptedOpenAIServer:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _Server(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def _next(self, body: dict[str, Any]) -> dict[str, Any]:
