@@ -76,12 +76,22 @@ class JapanesePunctuation(Constraint):
         E(response="句読点のない文章です", passed=False, note="§EX: at least one 、 or 。"),
     )
 
-    def check(self, r: Response) -> Verdict:
-        text = _code_free(r)
+    @staticmethod
+    def _western(text: str) -> str | None:
         bad = _western_punctuation(text)
         if bad:
             i, mark = bad[0]
-            return self.fail(f"uses {mark!r} as punctuation near {_context(text, i)!r} ({len(bad)} in all)")
+            return f"uses {mark!r} as punctuation near {_context(text, i)!r} ({len(bad)} in all)"
+        return None
+
+    def forced_text_problem(self, text: str) -> str | None:
+        return self._western(text)
+
+    def check(self, r: Response) -> Verdict:
+        text = _code_free(r)
+        bad = self._western(text)
+        if bad:
+            return self.fail(bad)
         if "、" not in text and "。" not in text:
             return self.fail("contains no 、 or 。")
         return self.ok("uses only 、 and 。 as punctuation")
@@ -105,13 +115,21 @@ class NoCommas(Constraint):
     )
     _COMMA = regex.compile(r"[、,，､]")
 
-    def check(self, r: Response) -> Verdict:
-        t = r.text
+    def forced_text_problem(self, text: str) -> str | None:
+        return self._comma(text)
+
+    def _comma(self, t: str) -> str | None:
         for m in self._COMMA.finditer(t):
             i = m.start()
             if m.group() in ",，" and 0 < i < len(t) - 1 and t[i - 1].isdigit() and t[i + 1].isdigit():
                 continue
-            return self.fail(f"uses {m.group()!r} near {_context(t, i)!r}")
+            return f"uses {m.group()!r} near {_context(t, i)!r}"
+        return None
+
+    def check(self, r: Response) -> Verdict:
+        bad = self._comma(r.text)
+        if bad:
+            return self.fail(bad)
         return self.ok("contains no comma")
 
 
@@ -132,10 +150,17 @@ class NoJapanesePunctuation(Constraint):
     )
     _MARKS = regex.compile(r"[、。､｡]")
 
+    def forced_text_problem(self, text: str) -> str | None:
+        return self._mark(text)
+
+    def _mark(self, text: str) -> str | None:
+        m = self._MARKS.search(text)
+        return f"uses {m.group()!r} near {_context(text, m.start())!r}" if m else None
+
     def check(self, r: Response) -> Verdict:
-        m = self._MARKS.search(r.text)
-        if m:
-            return self.fail(f"uses {m.group()!r} near {_context(r.text, m.start())!r}")
+        bad = self._mark(r.text)
+        if bad:
+            return self.fail(bad)
         if not r.sentences:
             return self.fail("contains no sentence")
         return self.ok("contains no 、 or 。")
@@ -199,10 +224,20 @@ class NoWhitespace(Constraint):
             return "no_whitespace allows one paragraph only"
         return None
 
-    def check(self, r: Response) -> Verdict:
-        for i, ch in enumerate(r.text):
+    @staticmethod
+    def _whitespace(text: str) -> str | None:
+        for i, ch in enumerate(text):
             if ch.isspace():
-                return self.fail(f"contains whitespace U+{ord(ch):04X} at position {i + 1}")
+                return f"contains whitespace U+{ord(ch):04X} at position {i + 1}"
+        return None
+
+    def forced_text_problem(self, text: str) -> str | None:
+        return self._whitespace(text)
+
+    def check(self, r: Response) -> Verdict:
+        bad = self._whitespace(r.text)
+        if bad:
+            return self.fail(bad)
         return self.ok("contains no whitespace")
 
 
@@ -216,10 +251,6 @@ def _first_offender(text: str, allowed_ws: str, ok_width: set[str], extra_ok: st
         elif unicodedata.east_asian_width(ch) not in ok_width and ch not in extra_ok:
             return ch
     return None
-
-
-def _is_full_width(text: str) -> bool:
-    return bool(text) and _first_offender(text, "\u3000", {"F", "W", "A"}) is None
 
 
 def _describe(ch: str) -> str:
@@ -256,22 +287,29 @@ class FullWidth(Constraint):
     )
 
     def param_conflict(self, other: Constraint) -> str | None:
+        # X2. The literals of format.sentence_delimiter, processing.prefix and processing.suffix are forced
+        # texts: the sampler's P7 check runs forced_text_problem on them.
         p = other.params
         if other.id.startswith("format.") and not (
             (other.id == "format.bullet_points" and getattr(p, "marker", None) == "・")
-            or (other.id == "format.sentence_delimiter" and _is_full_width(getattr(p, "delimiter", "")))
+            or other.id == "format.sentence_delimiter"
             or (other.id == "format.indent" and getattr(p, "unit", None) == "fullwidth_space")
         ):
             return "format syntax needs half-width characters"
-        literal = getattr(p, "prefix", None) or getattr(p, "suffix", None)
-        if other.id in {"processing.prefix", "processing.suffix"} and literal and not _is_full_width(literal):
-            return f"the literal {literal!r} is not full-width"
         return None
 
+    @staticmethod
+    def _offender(text: str) -> str | None:
+        bad = _first_offender(text, "\n\u3000", {"F", "W", "A"})
+        return None if bad is None else f"contains the non-full-width character {_describe(bad)}"
+
+    def forced_text_problem(self, text: str) -> str | None:
+        return self._offender(text)
+
     def check(self, r: Response) -> Verdict:
-        bad = _first_offender(r.text, "\n\u3000", {"F", "W", "A"})
+        bad = self._offender(r.text)
         if bad is not None:
-            return self.fail(f"contains the non-full-width character {_describe(bad)}")
+            return self.fail(bad)
         return self.ok("every character is full-width")
 
 
@@ -311,10 +349,18 @@ class HalfWidth(Constraint):
             return "section markers need full-width characters"
         return None
 
+    @staticmethod
+    def _offender(text: str) -> str | None:
+        bad = _first_offender(text, " \t\n", {"Na", "H"}, extra_ok="“”‘’")
+        return None if bad is None else f"contains the non-half-width character {_describe(bad)}"
+
+    def forced_text_problem(self, text: str) -> str | None:
+        return self._offender(text)
+
     def check(self, r: Response) -> Verdict:
-        bad = _first_offender(r.text, " \t\n", {"Na", "H"}, extra_ok="“”‘’")
+        bad = self._offender(r.text)
         if bad is not None:
-            return self.fail(f"contains the non-half-width character {_describe(bad)}")
+            return self.fail(bad)
         return self.ok("every character is half-width")
 
 
@@ -346,12 +392,17 @@ def _script_patterns(allowed: str) -> tuple[regex.Pattern, regex.Pattern]:
     return regex.compile(rf"(?![{allowed}])[\p{{L}}\p{{N}}]"), regex.compile(rf"[{allowed}]")
 
 
+def _other_script(text: str, allowed: str, name: str) -> str | None:
+    """The forbidding side of a script-only rule: a letter or digit outside `allowed`."""
+    bad = _script_patterns(allowed)[0].search(text)
+    return f"contains {_describe(bad.group())}, which is not {name}" if bad else None
+
+
 def _script_check(c: Constraint, r: Response, allowed: str, name: str) -> Verdict:
-    other, wanted = _script_patterns(allowed)
-    bad = other.search(r.text)
+    bad = _other_script(r.text, allowed, name)
     if bad:
-        return c.fail(f"contains {_describe(bad.group())}, which is not {name}")
-    if not wanted.search(r.text):
+        return c.fail(bad)
+    if not _script_patterns(allowed)[1].search(r.text):
         return c.fail(f"contains no {name}")
     return c.ok(f"every letter and digit is {name}")
 
@@ -382,6 +433,9 @@ class HiraganaOnly(Constraint):
         E(response="！？。", passed=False, note="needs at least one hiragana"),
     )
 
+    def forced_text_problem(self, text: str) -> str | None:
+        return _other_script(text, HIRAGANA, "hiragana")
+
     def check(self, r: Response) -> Verdict:
         return _script_check(self, r, HIRAGANA, "hiragana")
 
@@ -403,6 +457,9 @@ class KanjiOnly(Constraint):
         E(response="。、！", passed=False),
     )
 
+    def forced_text_problem(self, text: str) -> str | None:
+        return _other_script(text, HAN, "kanji")
+
     def check(self, r: Response) -> Verdict:
         return _script_check(self, r, HAN, "kanji")
 
@@ -422,6 +479,9 @@ class KatakanaOnly(Constraint):
         E(response="ミッツ3ツ", passed=False),
         E(response="Katakana.", passed=False),
     )
+
+    def forced_text_problem(self, text: str) -> str | None:
+        return _other_script(text, KATAKANA, "katakana")
 
     def check(self, r: Response) -> Verdict:
         return _script_check(self, r, KATAKANA, "katakana")
@@ -449,11 +509,19 @@ class Lowercase(Constraint):
         E(response="英単語を含まない回答です。", passed=False, note="needs a Latin letter"),
     )
 
+    @staticmethod
+    def _capital(text: str) -> str | None:
+        upper = next((c for c in _LATIN.findall(text) if c.isupper()), None)
+        return None if upper is None else f"contains the capital letter {upper!r}"
+
+    def forced_text_problem(self, text: str) -> str | None:
+        return self._capital(text)
+
     def check(self, r: Response) -> Verdict:
         letters = _LATIN.findall(r.text)
-        upper = [c for c in letters if c.isupper()]
-        if upper:
-            return self.fail(f"contains the capital letter {upper[0]!r}")
+        bad = self._capital(r.text)
+        if bad:
+            return self.fail(bad)
         if not any(c.isalpha() for c in letters):
             return self.fail("contains no Latin letter")
         return self.ok("every Latin letter is lower-case")
@@ -477,11 +545,19 @@ class Uppercase(Constraint):
         E(response="大文字なし。", passed=False, note="needs a Latin letter"),
     )
 
+    @staticmethod
+    def _small(text: str) -> str | None:
+        lower = next((c for c in _LATIN.findall(text) if c.islower()), None)
+        return None if lower is None else f"contains the lower-case letter {lower!r}"
+
+    def forced_text_problem(self, text: str) -> str | None:
+        return self._small(text)
+
     def check(self, r: Response) -> Verdict:
         letters = _LATIN.findall(r.text)
-        lower = [c for c in letters if c.islower()]
-        if lower:
-            return self.fail(f"contains the lower-case letter {lower[0]!r}")
+        bad = self._small(r.text)
+        if bad:
+            return self.fail(bad)
         if not any(c.isalpha() for c in letters):
             return self.fail("contains no Latin letter")
         return self.ok("every Latin letter is upper-case")
@@ -529,20 +605,30 @@ class RomajiOnly(Constraint):
         E(response="123 456", passed=False, note="needs a romaji word"),
     )
 
-    def check(self, r: Response) -> Verdict:
-        text = r.text
+    @staticmethod
+    def _not_romaji(text: str) -> tuple[str | None, list[str]]:
+        """(why the text breaks the rule or None, its words): kana, kanji, other letters, non-romaji words."""
         if has_japanese(text):
-            return self.fail("contains kana or kanji")
+            return "contains kana or kanji", []
         letters = _NON_LATIN_LETTER.search(text)
         if letters:
-            return self.fail(f"contains the non-Latin letter {letters.group()!r}")
+            return f"contains the non-Latin letter {letters.group()!r}", []
         words = [w for w in _WORD_BREAK.split(text) if _LETTER.search(w)]
-        if not words:
-            return self.fail("contains no romaji word")
         for word in words:
             plain = unicodedata.normalize("NFKC", word).translate(_LONG_VOWELS)
             plain = "".join(c for c in unicodedata.normalize("NFD", plain) if not unicodedata.combining(c))
             plain = plain.casefold().replace("’", "'").strip("'")
             if not _ROMAJI_WORD.fullmatch(plain):
-                return self.fail(f"{word!r} is not a romanised Japanese word")
+                return f"{word!r} is not a romanised Japanese word", words
+        return None, words
+
+    def forced_text_problem(self, text: str) -> str | None:
+        return self._not_romaji(text)[0]
+
+    def check(self, r: Response) -> Verdict:
+        bad, words = self._not_romaji(r.text)
+        if bad:
+            return self.fail(bad)
+        if not words:
+            return self.fail("contains no romaji word")
         return self.ok(f"all {len(words)} words are romaji")

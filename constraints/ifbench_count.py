@@ -15,8 +15,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from jfbench.catalog import NON_JAPANESE_IDS, Constraint, Example, Group, Params, Verdict, register
-from jfbench.constraints.notation._common import numbered_sections_in_arabic
+from jfbench.catalog import NON_JAPANESE_IDS, Constraint, Demands, Example, Group, Params, Verdict, register
 from jfbench.ja import Response, Token, fold_word, keyword_units
 
 E = Example
@@ -133,40 +132,6 @@ class Conjunctions(Constraint):
 
 # --- ifbench_count.numbers ------------------------------------------------------------------------------
 
-# P4: number tokens other constraints force (CATALOG.md "Parameter-level contradictions").
-_ONE_NUMBER = frozenset({"notation.decimal_places", "notation.rounding", "notation.yen_amount",
-                         "notation.halfwidth_digits", "notation.no_kanji_numerals", "processing.statistic",
-                         "notation.postal_code_no_hyphen", "notation.phone_no_hyphen"})
-
-
-def forced_number_tokens(other: Constraint) -> int:
-    """The number tokens (§N) an answer to `other` must contain, for P4 (0 when it forces none)."""
-    p = getattr(other, "params", None)
-    oid = other.id
-    if oid in _ONE_NUMBER:
-        return 1
-    if oid == "notation.digit_grouping":
-        return getattr(p, "min_grouped", 1)
-    if oid == "notation.date_ymd":
-        return 3
-    if oid == "notation.time_24h":
-        return 3 if getattr(p, "seconds", None) else 2
-    if oid == "notation.postal_code_hyphen":
-        return 2
-    if oid == "notation.phone_hyphen":
-        return 3
-    if oid == "notation.zero_padding":
-        return getattr(p, "min_count", 1)
-    if oid == "notation.si_units":
-        return getattr(p, "min_quantities", 1)
-    if oid == "format.numbered_list":
-        return getattr(p, "count", None) or 1
-    if oid == "length.sections":
-        if numbered_sections_in_arabic(other):
-            return getattr(p, "min", 1) or 1
-    return 0
-
-
 @register
 class Numbers(Constraint):
     id = "ifbench_count.numbers"
@@ -202,11 +167,10 @@ class Numbers(Constraint):
     def sample(cls, rng: random.Random, prompt: Any = None) -> Params:
         return cls.Params(count=rng.randint(3, 12))
 
-    def param_conflict(self, other: Constraint) -> str | None:
-        forced = forced_number_tokens(other)
-        if forced > self.params.count:
-            return f"P4: {other.id} forces {forced} number tokens, but exactly {self.params.count} are allowed"
-        return None
+    def demands(self, prompt: Any = None) -> Demands:
+        # P4: exactly `count` number tokens, so the tokens the other constraints force (their Demands.numbers,
+        # summed by the sampler) must not exceed it.
+        return Demands(max_numbers=self.params.count)
 
     def check(self, r: Response) -> Verdict:
         numbers = r.numbers
@@ -319,11 +283,8 @@ class Pronouns(Constraint):
     def sample(cls, rng: random.Random, prompt: Any = None) -> Params:
         return cls.Params(min_pronouns=rng.randint(5, 15))
 
-    def param_conflict(self, other: Constraint) -> str | None:
-        most = getattr(getattr(other, "params", None), "max", None) if other.id == "length.words" else None
-        if most is not None and self.params.min_pronouns > 0.2 * most:
-            return f"P8: {self.params.min_pronouns} pronouns need length.words max >= {5 * self.params.min_pronouns}"
-        return None
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(min_words=5 * self.params.min_pronouns)  # P8: min_pronouns <= 0.2 x words
 
     def check(self, r: Response) -> Verdict:
         pronouns = [w.surface for w in r.words if w.pos1 == "代名詞"]
@@ -412,16 +373,10 @@ class UniqueWords(Constraint):
     def sample(cls, rng: random.Random, prompt: Any = None) -> Params:
         return cls.Params(min_unique=rng.randrange(40, 151, 10))
 
-    def param_conflict(self, other: Constraint) -> str | None:
+    def demands(self, prompt: Any = None) -> Demands:
+        # P1: 2 characters a distinct word; P8: min_unique <= 0.6 x words, i.e. words >= ceil(min_unique / 0.6).
         n = self.params.min_unique
-        most = getattr(getattr(other, "params", None), "max", None)
-        if most is None:
-            return None
-        if other.id == "length.words" and n > 0.6 * most:
-            return f"P8: {n} distinct words need length.words max >= {-(-n * 5 // 3)}"
-        if other.id == "length.characters" and 2 * n > most:
-            return f"P8: {n} distinct words need length.characters max >= {2 * n}"
-        return None
+        return Demands(min_chars=2 * n, min_words=-(-n * 5 // 3))
 
     def check(self, r: Response) -> Verdict:
         distinct = len(set(r.folded_words))

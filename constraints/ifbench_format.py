@@ -16,7 +16,7 @@ import regex
 from pydantic import Field
 
 from jfbench import ja
-from jfbench.catalog import Constraint, Example, Group, Verdict, register
+from jfbench.catalog import Constraint, Demands, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
 from jfbench.ja import CLOSERS, Response, char_count, graphemes
 
@@ -162,6 +162,9 @@ class EmojiSentenceEnd(Constraint):
         E(response="楽しい一日でした♪。また行きたいです☆。", passed=False, note="♪ and ☆ are symbols, not emoji"),
     )
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(min_sentences=2)  # P2
+
     def check(self, r: Response) -> Verdict:
         units = emoji_units(r)
         if len(units) < 2:
@@ -211,6 +214,9 @@ class StaircaseIndent(Constraint):
     @classmethod
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(min_lines=rng.randint(3, 6))
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(forced_lines=self.params.min_lines)  # P3
 
     def check(self, r: Response) -> Verdict:
         previous: int | None = None
@@ -297,6 +303,10 @@ class OneWordPerLine(Constraint):
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(min_lines=rng.randint(5, 15))
 
+    def demands(self, prompt: Any = None) -> Demands:
+        n = self.params.min_lines  # P3: the lines; P8: a word each
+        return Demands(forced_lines=n, min_words=n)
+
     def check(self, r: Response) -> Verdict:
         nonempty = [i for i, line in enumerate(r.lines) if line.strip()]
         if len(nonempty) < self.params.min_lines:
@@ -346,6 +356,10 @@ class OutputTemplate(Constraint):
         E(response="私の回答：賛成です。\n私の結論：効果が大きいです。\n今後の展望：！？", passed=False,
           note="punctuation only: no word"),
     )
+
+    def demands(self, prompt: Any = None) -> Demands:
+        # P7: the labels are literal text; each opens its own line.
+        return Demands(forced_texts=TEMPLATE_LABELS, forced_lines=len(TEMPLATE_LABELS))
 
     def check(self, r: Response) -> Verdict:
         t = r.text
@@ -675,6 +689,10 @@ class SubBullets(Constraint):
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(min_bullets=rng.randint(2, 4))
 
+    def demands(self, prompt: Any = None) -> Demands:
+        items = 2 * self.params.min_bullets  # each "* " item and its "- " sub-item: list lines (P1, P2/P3)
+        return Demands(min_chars=8 * items, forced_lines=items)
+
     def check(self, r: Response) -> Verdict:
         tops = 0
         open_item: int | None = None  # line of the current "* " item while it has no sub-item yet
@@ -750,6 +768,10 @@ class ThesisLines(Constraint):
     @classmethod
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(min_sections=rng.randint(2, 4))
+
+    def demands(self, prompt: Any = None) -> Demands:
+        n = self.params.min_sections  # P3: a paragraph each, with a thesis line and a body line
+        return Demands(min_paragraphs=n, forced_lines=2 * n)
 
     def check(self, r: Response) -> Verdict:
         paragraphs = _paragraph_spans(r)

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from jfbench.catalog import NON_JAPANESE_IDS, Constraint, Example, Group, Params, Verdict, register
+from jfbench.catalog import NON_JAPANESE_IDS, Constraint, Demands, Example, Group, Params, Verdict, register
 from jfbench.constraints.processing._common import DOC, NO_DOCUMENT
 from jfbench.ja import (
     CONTENT_POS,
@@ -162,6 +162,9 @@ class SentenceBalance(Constraint):
           note="marks inside quotes do not end sentences: 2 statements, 1 question"),
     )
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(min_sentences=3)  # P2: one of each type
+
     def param_conflict(self, other: Constraint) -> str | None:
         if other.id == "length.sentences":  # every sentence has a type, so the total is a multiple of 3
             lo = max(3, getattr(other.params, "min", None) or 3)
@@ -205,6 +208,9 @@ class StatementQuestionRatio(Constraint):
           passed=False, note="anchor defect: 11 / 5 = 2.2 passed within its unstated ± 0.2"),
         E(response="どう思いますか？ 本当ですか？", passed=False, note="no statement"),
     )
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(min_sentences=3)  # P2: a question and two statements
 
     def check(self, r: Response) -> Verdict:
         c = sentence_type_counts(r)
@@ -253,15 +259,8 @@ class EqualSentenceWords(Constraint):
         E(response="猫は庭で眠る。犬は川を元気に泳ぐ。鳥は空で歌う。", passed=False, note="5 / 7 / 5 words"),
     )
 
-    def param_conflict(self, other: Constraint) -> str | None:
-        p = getattr(other, "params", None)
-        if other.id == "length.sentences":
-            lo, hi = getattr(p, "min", None), getattr(p, "max", None)
-            if (lo is not None and lo > 3) or (hi is not None and hi < 3):
-                return "P2: equal_sentence_words needs exactly 3 sentences"
-        if other.id == "length.paragraphs" and (getattr(p, "min", None) or 0) > 3:
-            return "P2: more than 3 paragraphs need more than 3 sentences"
-        return None
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(min_sentences=3, max_sentences=3)  # P2: exactly 3 sentences
 
     def check(self, r: Response) -> Verdict:
         n = len(r.sentences)

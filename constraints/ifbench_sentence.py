@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from jfbench.catalog import Constraint, Example, Group, Verdict, register
+from jfbench.catalog import Constraint, Demands, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
 from jfbench.constraints.content.keywords import pick_keywords, prompt_nouns
 from jfbench.constraints.ifbench_words import (
@@ -18,7 +18,6 @@ from jfbench.constraints.ifbench_words import (
     initials,
     keyword_writability,
     plural,
-    sentences_max,
 )
 from jfbench.ja import CONTENT_POS, Response, Token, count_token_occurrences, keyword_units
 
@@ -26,13 +25,6 @@ E = Example
 
 _SENTENCE_DEF = "文は「。」「！」「？」（半角の「!」「?」を含む）または改行で区切り、かっこの中の「。」では区切りません"
 _WORD_UNIT = "単語はUniDicの短単位で区切り、助詞・助動詞も1語と数え、句読点・記号・絵文字は数えません"
-
-
-def _min_sentences_conflict(need: int, other: Constraint) -> str | None:
-    limit = sentences_max(other)
-    if limit is not None and need > limit:
-        return f"needs {need} sentences, {other.id} allows at most {limit} (P2)"
-    return None
 
 
 # --- alliteration -----------------------------------------------------------------------------------
@@ -92,8 +84,8 @@ class AlliterationIncrement(Constraint):
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(min_sentences=rng.randint(3, 4))
 
-    def param_conflict(self, other: Constraint) -> str | None:
-        return _min_sentences_conflict(self.params.min_sentences, other)
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(min_sentences=self.params.min_sentences)  # P2
 
     def check(self, r: Response) -> Verdict:
         n = len(r.sentences)
@@ -150,16 +142,19 @@ class WordIncrement(Constraint):
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(step=rng.randint(1, 3), min_sentences=rng.randint(3, 5))
 
+    def demands(self, prompt: Any = None) -> Demands:
+        # P1: 1.2 characters a word; P2: the sentences; the words themselves are a P8 lower bound. The shortest
+        # answer starts at 1 word and grows by `step`.
+        p = self.params
+        total = sum(1 + p.step * i for i in range(p.min_sentences))
+        return Demands(min_chars=1.2 * total, min_sentences=p.min_sentences, min_words=total)
+
     def param_conflict(self, other: Constraint) -> str | None:
         p = self.params
         last = 1 + p.step * (p.min_sentences - 1)
         if other.id == "length.max_chars_per_sentence" and last * 1.5 > other.params.max_chars:
             return f"sentence {p.min_sentences} needs {last} words, too long for {other.params.max_chars} chars (P2)"
-        total = sum(1 + p.step * i for i in range(p.min_sentences))
-        hi = getattr(other.params, "max", None) if other.id == "length.words" else None
-        if hi is not None and total > hi:
-            return f"needs at least {total} words, {other.id} allows at most {hi} (P1)"
-        return _min_sentences_conflict(p.min_sentences, other)
+        return None
 
     def check(self, r: Response) -> Verdict:
         p = self.params
@@ -214,8 +209,11 @@ class KeywordInSentence(Constraint):
         keyword = pick_keywords(rng, 1, own, neutral=POSITION_KEYWORDS, n_own=n_own)[0]
         return cls.Params(index=rng.randint(2, 5), keyword=keyword)
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(min_sentences=self.params.index)  # P2
+
     def param_conflict(self, other: Constraint) -> str | None:
-        return _min_sentences_conflict(self.params.index, other) or keyword_writability(self.params.keyword, other)
+        return keyword_writability(self.params.keyword, other)
 
     def check(self, r: Response) -> Verdict:
         p = self.params

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import regex
 from pydantic import Field, field_validator
 
-from jfbench.catalog import NON_JAPANESE_IDS, CatalogError, Constraint, Example, Group, Verdict, register
+from jfbench.catalog import NON_JAPANESE_IDS, CatalogError, Constraint, Demands, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
 from jfbench.constraints.content.keywords import required_keywords, stable_keyword, unwritable
 from jfbench.ja import (
@@ -212,19 +212,6 @@ def _is_prime(n: int) -> bool:
     return True
 
 
-def sentences_max(other: Constraint) -> int | None:
-    """P2: the most sentences another constraint allows (None: no limit)."""
-    if other.id == "length.sentences":
-        return getattr(other.params, "max", None)
-    if other.id == "ifbench_ratio.equal_sentence_words":
-        return 3
-    return None
-
-
-def _words_max(other: Constraint) -> int | None:
-    return getattr(other.params, "max", None) if other.id == "length.words" else None
-
-
 # X9: ids that require Latin letters or Arabic digits, so they exclude the "every word readable" rows.
 # (Most declare this on their side; repeating it here is harmless.)
 LATIN_OR_DIGIT_IDS = (
@@ -334,15 +321,15 @@ class KeywordAtPosition(Constraint):
         return cls.Params(sentence_index=rng.randint(1, 3), word_index=rng.randint(1, 5),
                           keyword=pick_position_keyword(rng))
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(min_sentences=self.params.sentence_index)  # P2
+
     def param_conflict(self, other: Constraint) -> str | None:
         p = self.params
         if p.sentence_index == 1 and other.id in ("processing.prefix", "ifbench_format.output_template"):
             return f"{other.id} fixes the start of sentence 1 (X7)"
         if p.sentence_index == 1 and p.word_index == 1 and other.id == "ifbench_words.start_with_verb":
             return "the first word cannot be both the keyword and a verb"
-        limit = sentences_max(other)
-        if limit is not None and p.sentence_index > limit:
-            return f"sentence {p.sentence_index} cannot exist with at most {limit} sentences (P2)"
         if other.id == "length.max_chars_per_sentence" and p.word_index * 1.7 > other.params.max_chars:
             return f"word {p.word_index} does not fit in {other.params.max_chars} characters (P2)"
         return keyword_writability(p.keyword, other)
@@ -400,11 +387,8 @@ class SentenceChain(Constraint):
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(min_sentences=rng.randint(3, 5))
 
-    def param_conflict(self, other: Constraint) -> str | None:
-        limit = sentences_max(other)
-        if limit is not None and self.params.min_sentences > limit:
-            return f"needs {self.params.min_sentences} sentences, at most {limit} allowed (P2)"
-        return None
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(min_sentences=self.params.min_sentences)  # P2
 
     def check(self, r: Response) -> Verdict:
         n = len(r.sentences)
@@ -450,11 +434,8 @@ class NoSameInitialAdjacent(Constraint):
           note="日曜 (ニ) and 日 (ビ, folded ヒ): the same kanji, different sounds"),
     )
 
-    def param_conflict(self, other: Constraint) -> str | None:
-        limit = _words_max(other)
-        if limit is not None and limit < 10:
-            return f"needs at least 10 words, at most {limit} allowed (P8)"
-        return None
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(min_words=10)  # P8
 
     def check(self, r: Response) -> Verdict:
         words = r.words
@@ -493,10 +474,10 @@ class AlternatingMoraParity(Constraint):
         E(response="猫がDVDを好きで、犬も好きだ。", passed=False, note="DVD has no reading"),
     )
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(min_words=10)  # P8
+
     def param_conflict(self, other: Constraint) -> str | None:
-        limit = _words_max(other)
-        if limit is not None and limit < 10:
-            return f"needs at least 10 words, at most {limit} allowed (P8)"
         if _arabic_sections(other):
             return "numbered sections need Arabic digits, which have no reading (X9)"
         return keyword_breaks(other, lambda w: reading(w) is None, "has no reading")
@@ -628,14 +609,8 @@ class ParagraphSameFirstLast(Constraint):
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(min_paragraphs=rng.randint(2, 4))
 
-    def param_conflict(self, other: Constraint) -> str | None:
-        if other.id == "length.paragraphs":
-            hi = getattr(other.params, "max", None)
-            if hi is not None and hi < self.params.min_paragraphs:
-                return f"needs {self.params.min_paragraphs} paragraphs, at most {hi} allowed"
-        if other.id == "ifbench_words.limited_vowels" and self.params.min_paragraphs >= 2:
-            return "limited_vowels needs a single paragraph (P3)"
-        return None
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(min_paragraphs=self.params.min_paragraphs)  # P3
 
     def check(self, r: Response) -> Verdict:
         n = len(r.paragraphs)
@@ -676,10 +651,10 @@ class PrimeLengthWords(Constraint):
           note="the number 2024 is a content word (名詞) of 4 characters"),
     )
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(min_words=10)  # P8: 10 content words
+
     def param_conflict(self, other: Constraint) -> str | None:
-        limit = _words_max(other)
-        if limit is not None and limit < 10:
-            return f"needs at least 10 content words, at most {limit} words allowed (P8)"
         return keyword_breaks(other, lambda w: is_content(w) and not _is_prime(char_count(w.surface)),
                               "is a content word whose length is not prime")
 
@@ -827,14 +802,10 @@ class LimitedVowels(Constraint):
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(max_vowels=rng.randint(2, 3))
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(max_paragraphs=1)  # P3: a single paragraph
+
     def param_conflict(self, other: Constraint) -> str | None:
-        lo = getattr(other.params, "min", None)
-        if other.id == "length.paragraphs" and lo is not None and lo >= 2:
-            return "limited_vowels needs a single paragraph (P3)"
-        if other.id == "length.blank_lines" and getattr(other.params, "n", 0) >= 1:
-            return "limited_vowels allows no blank line (P3)"
-        if other.id == "ifbench_words.paragraph_same_first_last" and other.params.min_paragraphs >= 2:
-            return "limited_vowels needs a single paragraph (P3)"
         if _arabic_sections(other):
             return "numbered sections need Arabic digits, which have no reading (X9)"
         vowels: set[str] = set()

@@ -15,7 +15,9 @@ from typing import Any, ClassVar, Literal
 import regex
 from pydantic import Field, model_validator
 
-from jfbench.catalog import Constraint, Example, Group, Params, Verdict, register
+from jfbench.catalog import Constraint, Demands, Example, Group, Params, Verdict, register
+from jfbench.constraints._forced import forced_view
+from jfbench.constraints.notation._common import numbered_sections_in_arabic
 from jfbench.ja import Response, char_count
 
 E = Example
@@ -158,6 +160,9 @@ class CharactersLength(RangeConstraint):
         mode = rng.choice(("between", "at_most", "at_least"))
         return cls.Params(**sample_bounds(rng, mode, cls.VALUES, ratio=1.3))
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(min_chars=self.params.min or 0, max_chars=self.params.max)
+
     def count(self, r: Response) -> int:
         return r.chars
 
@@ -210,6 +215,10 @@ class ParagraphsLength(RangeConstraint):
         if rng.random() < 0.5:
             return cls.Params(min=n, max=n)
         return cls.Params(min=n, max=n + 2)
+
+    def demands(self, prompt: Any = None) -> Demands:
+        lo = self.params.min or 0
+        return Demands(min_chars=25 * lo, min_paragraphs=lo, max_paragraphs=self.params.max)
 
     def count(self, r: Response) -> int:
         return len(r.paragraphs)
@@ -333,6 +342,12 @@ class SectionsLength(Constraint):
         return {"range": jp_range(self.params.min, self.params.max, "つ"),
                 "marker_text": _MARKER_TEXT[self.params.marker]}
 
+    def demands(self, prompt: Any = None) -> Demands:
+        # P1: 20 characters a section. P2/P3: each header line is followed by a body line of its own, so n
+        # sections force 2n non-empty lines. P4: headers numbered in Arabic digits are number tokens.
+        n = self.params.min
+        return Demands(min_chars=20 * n, forced_lines=2 * n, numbers=n if numbered_sections_in_arabic(self) else 0)
+
     def param_conflict(self, other: Constraint) -> str | None:
         if self.params.marker == "numbered" and other.id in {
                 "character.hiragana_only", "character.katakana_only", "character.romaji_only"}:
@@ -437,11 +452,9 @@ class SentencesLength(RangeConstraint):
             return cls.Params(min=n, max=n + rng.randint(2, 4))
         return cls.Params(max=n)
 
-    def param_conflict(self, other: Constraint) -> str | None:
-        if (other.id in {"ifbench_ratio.sentence_balance", "ifbench_ratio.statement_question_ratio"}
-                and self.params.max is not None and self.params.max < 3):
-            return f"{other.id} needs at least 3 sentences (X11)"
-        return None
+    def demands(self, prompt: Any = None) -> Demands:
+        lo = self.params.min or 0
+        return Demands(min_chars=12 * lo, min_sentences=lo, max_sentences=self.params.max)
 
     def count(self, r: Response) -> int:
         return len(r.sentences)
@@ -493,6 +506,10 @@ class WordsLength(RangeConstraint):
     def sample(cls, rng: random.Random, prompt: Any = None) -> CountRange:
         mode = rng.choice(("between", "at_most", "at_least"))
         return cls.Params(**sample_bounds(rng, mode, cls.VALUES, ratio=1.3))
+
+    def demands(self, prompt: Any = None) -> Demands:
+        lo = self.params.min or 0
+        return Demands(min_chars=1.2 * lo, min_words=lo, max_words=self.params.max)
 
     def count(self, r: Response) -> int:
         return len(r.words)
@@ -551,6 +568,25 @@ class LineBreaksLength(_ExactCountConstraint):
     def display(self) -> dict[str, str]:
         return {"lines": str(self.params.n + 1)}
 
+    def demands(self, prompt: Any = None) -> Demands:
+        # P3: P paragraphs take P non-empty lines and P - 1 blank lines, so n + 1 >= 2P - 1.
+        return Demands(max_paragraphs=(self.params.n + 2) // 2)
+
+    def param_conflict(self, other: Constraint) -> str | None:
+        # P3: the answer has exactly n + 1 lines (Demands has no line budget, so this stays a pair rule; the
+        # paragraph side is the aggregate's max_paragraphs above).
+        lines = self.params.n + 1
+        if other.id == "length.blank_lines":
+            blank = other.params.n
+            need = blank + 2 if blank else 1  # blank lines sit between non-empty lines
+            what = f"{blank} blank lines"
+        else:
+            need = other.demands().forced_lines
+            what = f"{need} forced non-empty lines"
+        if need > lines:
+            return f"P3: {other.id} needs {what}, but {self.params.n} line breaks give {lines} lines"
+        return None
+
     def count(self, r: Response) -> int:
         return r.text.count("\n")
 
@@ -583,6 +619,12 @@ class BlankLinesLength(_ExactCountConstraint):
     @classmethod
     def sample(cls, rng: random.Random, prompt: Any = None) -> ExactCount:
         return cls.Params(n=rng.randint(1, 5))
+
+    def demands(self, prompt: Any = None) -> Demands:
+        # P3: P paragraphs need P - 1 blank lines, so P <= n + 1; a counted blank line lies between two
+        # non-empty lines outside code, so n >= 1 makes at least 2 paragraphs.
+        n = self.params.n
+        return Demands(min_paragraphs=2 if n else 0, max_paragraphs=n + 1)
 
     def count(self, r: Response) -> int:
         return r.blank_lines
@@ -633,15 +675,27 @@ class MaxCharsPerSentence(Constraint):
     def sample(cls, rng: random.Random, prompt: Any = None) -> Params:
         return cls.Params(max_chars=rng.choice(cls.VALUES))
 
-    def check(self, r: Response) -> Verdict:
-        if not r.sentences:
-            return self.fail("contains no sentence")
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(max_chars_per_sentence=self.params.max_chars)
+
+    def _too_long(self, r: Response) -> str | None:
+        """The first sentence over the limit, described, or None."""
         limit = self.params.max_chars
-        longest = 0
         for i, s in enumerate(r.sentences, start=1):
             n = char_count(s.text)
             if n > limit:
-                return self.fail(f"sentence {i} has {n} characters (max {limit}): {s.text[:40]!r}")
-            longest = max(longest, n)
-        return self.ok(f"all {len(r.sentences)} sentences have at most {limit} characters "
+                return f"sentence {i} has {n} characters (max {limit}): {s.text[:40]!r}"
+        return None
+
+    def forced_text_problem(self, text: str) -> str | None:
+        return self._too_long(forced_view(text))
+
+    def check(self, r: Response) -> Verdict:
+        if not r.sentences:
+            return self.fail("contains no sentence")
+        problem = self._too_long(r)
+        if problem:
+            return self.fail(problem)
+        longest = max(char_count(s.text) for s in r.sentences)
+        return self.ok(f"all {len(r.sentences)} sentences have at most {self.params.max_chars} characters "
                        f"(longest {longest})")

@@ -17,6 +17,7 @@ from jfbench import catalog
 from jfbench.catalog import (
     CatalogError,
     Constraint,
+    Demands,
     Example,
     Group,
     Kind,
@@ -24,6 +25,7 @@ from jfbench.catalog import (
     Verdict,
     register,
 )
+from jfbench.constraints._forced import forced_view
 from jfbench.ja import Response
 from jfbench.prompts import full_text
 
@@ -72,6 +74,16 @@ def _prompt_nouns(prompt: Any) -> tuple[str, ...]:
     from jfbench.constraints.content import prompt_nouns
 
     return prompt_nouns(prompt)
+
+
+def _required_text(other: Constraint) -> str:
+    """The keyword occurrences another constraint requires (P6), one a line: content.keyword_included's counts,
+    once for the positional keyword rows."""
+    from jfbench.constraints.content import required_keywords
+
+    if other.id == "content.keyword_included":
+        return "\n".join(k for k, n in other.params.keywords.items() for _ in range(n))
+    return "\n".join(required_keywords(other))
 
 
 class _Logic(Constraint):
@@ -192,10 +204,35 @@ class Negation(_Logic):
             return {"keywords": {rng.choice(_prompt_nouns(prompt)): 1}, "relation": "at_least"}
         return super()._inner_params(name, rng, prompt)
 
+    def _met_by(self, text: str) -> bool:
+        """Whether `text`, inside any answer, already meets the inner, so the negation cannot pass: only
+        content.keyword_included with at_least counts grows with the answer this way."""
+        inner = self.inner
+        if inner.id != "content.keyword_included" or inner.params.relation != "at_least" or not text.strip():
+            return False
+        return inner.evaluate(forced_view(text)).passed is True
+
+    def forced_text_problem(self, text: str) -> str | None:
+        # P6/P7: not(keyword_included K) forbids K, so no forced text may hold it.
+        if self._met_by(text):
+            return f"it holds the keywords of {self.inner.id}, which {self.id} forbids"
+        return None
+
     def param_conflict(self, other: Constraint) -> str | None:
         reason = super().param_conflict(other)
         if reason:
             return reason
+        # P6: a keyword the negation forbids is required by the other constraint.
+        if self._met_by(_required_text(other)):
+            return f"the keywords {other.id} requires meet {self.inner.id}, which {self.id} forbids (P6)"
+        # P6: not(keyword_excluded K) requires K, which must be writable under the other's script rules.
+        if self.inner.id == "content.keyword_excluded":
+            from jfbench.constraints.content.keywords import unwritable
+
+            for k in self.inner.params.keywords:
+                why = unwritable(k, other.id)
+                if why:
+                    return f"{self.id} requires the keyword {k}, which {why}, and {other.id} forbids that (P6)"
         # P10: not(max_chars_per_sentence N) needs a sentence of N + 1 characters.
         if self.inner.id == "length.max_chars_per_sentence" and other.id == "length.characters":
             cap = getattr(other.params, "max", None)
@@ -232,3 +269,10 @@ class DoubleNegation(_Logic):
     def param_conflict(self, other: Constraint) -> str | None:
         # double_negation(I) counts as I: it takes all of I's conflicts.
         return super().param_conflict(other) or catalog.conflict_between(self.inner, other)
+
+    # P10: and I's budget terms and forced-text rules.
+    def demands(self, prompt: Any = None) -> Demands:
+        return self.inner.demands(prompt)
+
+    def forced_text_problem(self, text: str) -> str | None:
+        return self.inner.forced_text_problem(text)

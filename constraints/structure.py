@@ -4,10 +4,11 @@ conclusion (CATALOG.md, "structure"). structure.headings is hybrid: its check() 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import regex
 
-from jfbench.catalog import Constraint, Example, Group, Kind, Verdict, register
+from jfbench.catalog import Constraint, Demands, Example, Group, Kind, Verdict, register
 from jfbench.ja import Response, char_count
 
 E = Example
@@ -104,6 +105,9 @@ class Headings(Constraint):
                    "暖かい空気と冷たい空気がぶつかってできます。", passed=False,
           note="the first line is a sentence, not a title"),
     )
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(forced_lines=5)  # P2/P3: the title line, and two heading lines each with a body line
 
     def check(self, r: Response) -> Verdict:
         lines = _classify(r)

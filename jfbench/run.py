@@ -298,8 +298,9 @@ async def check(items: Sequence[Item], responses: dict[str, ResponseRecord], jud
         answer = responses[item.id].content
         instances = item.instances()
         if judge is None:
-            return ItemVerdicts(item_id=item.id, n=item.n, results=offline_results(instances, answer, item.document))
-        response = analyse(answer, item.document)
+            return ItemVerdicts(item_id=item.id, n=item.n,
+                                results=offline_results(instances, answer, item.source_text))
+        response = analyse(answer, item.source_text)
         results: list[InstanceResult] = []
         for inst in instances:
             async with semaphore:

@@ -54,6 +54,11 @@ class Item(BaseModel):
     def instances(self) -> list[Constraint]:
         return [c.build() for c in self.constraints]
 
+    @property
+    def source_text(self) -> str:
+        """What checks read as §DOC: the source document, else the task text (CATALOG.md)."""
+        return self.document if self.document is not None else self.prompt
+
 
 # --- rendering ----------------------------------------------------------------------------------------
 

@@ -267,3 +267,13 @@ def test_think_blocks_are_reasoning():
     assert split_reasoning("<think>a\nb</think>\n答え") == ("答え", "a\nb")
     assert split_reasoning("<think>まだ考え中") == ("", "まだ考え中")
     assert split_reasoning("普通の答え <think>x</think>") == ("普通の答え <think>x</think>", None)
+
+
+def test_processing_checks_read_the_task_text_when_there_is_no_document(small_set):
+    from jfbench.sampling import InstanceSpec, Item
+
+    task = "春の花について教えてください。"
+    item = Item(id="x", n=1, prompt_id="p", category="c", prompt=task, document=None,
+                constraints=[InstanceSpec(id="processing.repeat_document", params={"times": 2})], text=task)
+    [res] = offline_results(item.instances(), f"{task}\n{task}\n桜がきれいです。", item.source_text)
+    assert res.passed is True, res.reason

@@ -10,8 +10,9 @@ from typing import Annotated, Any, ClassVar, Literal
 import regex
 from pydantic import Field, field_validator, model_validator
 
-from jfbench.catalog import Constraint, Example, Group, Verdict, register
+from jfbench.catalog import Constraint, Demands, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
+from jfbench.constraints._forced import forced_view
 from jfbench.ja import HAN, Response, Token, char_count, fold_word, keyword_units
 from jfbench.prompts import document_text
 
@@ -295,6 +296,11 @@ class KeywordIncluded(Constraint):
             parts = [f"「{k}」を{n}回以上" for k, n in self.params.keywords.items()]
         return {"requirements": "、".join(parts)}
 
+    def demands(self, prompt: Any = None) -> Demands:
+        # P1 and P6: the required occurrences take sum(count x chars(keyword)) characters.
+        chars = sum(n * char_count(k) for k, n in self.params.keywords.items())
+        return Demands(min_chars=chars, keyword_chars=chars)
+
     def param_conflict(self, other: Constraint) -> str | None:
         for k in self.params.keywords:
             why = unwritable(k, other.id)
@@ -381,9 +387,17 @@ class KeywordExcluded(Constraint):
                     return f"{req} is required by {other.id} but {k} is forbidden"
         return None
 
-    def check(self, r: Response) -> Verdict:
+    def _found(self, r: Response) -> str | None:
         found = [(k, n) for k in self.params.keywords if (n := r.count_keyword(k))]
-        if found:
-            listed = ", ".join(f"{k!r} ({_times(n)})" for k, n in found)
-            return self.fail(f"uses the forbidden keyword {listed}")
+        if not found:
+            return None
+        return "uses the forbidden keyword " + ", ".join(f"{k!r} ({_times(n)})" for k, n in found)
+
+    def forced_text_problem(self, text: str) -> str | None:
+        return self._found(forced_view(text))  # P6/P7: a forced text holds a forbidden keyword
+
+    def check(self, r: Response) -> Verdict:
+        bad = self._found(r)
+        if bad:
+            return self.fail(bad)
         return self.ok("uses none of the forbidden keywords")

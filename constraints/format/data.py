@@ -24,11 +24,12 @@ from pydantic import Field
 from referencing import Registry
 from referencing.exceptions import NoSuchResource
 
-from jfbench.catalog import Constraint, Example, Group, Verdict, register
+from jfbench.catalog import Constraint, Demands, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
 from jfbench.ja import Response, char_count
 from jfbench.prompts import as_prompt
 
+from ._tables import table_demands
 from ._wrap import unwrap
 
 E = Example
@@ -400,18 +401,22 @@ def _min_chars(name: str) -> int:
 SCHEMA_MIN_CHARS: dict[str, int] = {name: _min_chars(name) for name in SCHEMAS}
 
 
-def _keys(schema: dict[str, Any]) -> list[str]:
-    out = []
-    for key, sub in schema.get("properties", {}).items():
-        out.append(key)
-        out.extend(_keys(sub))
-    if "items" in schema:
-        out.extend(_keys(schema["items"]))
+def _keys(value: Any) -> list[str]:
+    out: list[str] = []
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            out.append(key)
+            out.extend(_keys(sub))
+    elif isinstance(value, list):
+        for sub in value:
+            out.extend(_keys(sub))
     return out
 
 
-# Every property name of each schema: forced text for the sampler's P7 check (an answer must write them).
-SCHEMA_KEYS: dict[str, tuple[str, ...]] = {name: tuple(dict.fromkeys(_keys(s))) for name, s in SCHEMAS.items()}
+# The property names every valid answer writes (those of the minimal instance: required keys, inside arrays
+# with minItems >= 1): forced text for the sampler's P7 check. Optional keys are not forced.
+SCHEMA_KEYS: dict[str, tuple[str, ...]] = {
+    name: tuple(dict.fromkeys(_keys(minimal_instance(s)))) for name, s in SCHEMAS.items()}
 
 
 with warnings.catch_warnings():  # the catalog's param name `schema` shadows BaseModel.schema (deprecated)
@@ -552,6 +557,10 @@ class JsonSchema(Constraint):
     def display(self) -> dict[str, str]:
         return {"schema_json": json.dumps(SCHEMAS[self.params.schema], ensure_ascii=False, indent=2)}
 
+    def demands(self, prompt: Any = None) -> Demands:
+        name = self.params.schema  # P1: the smallest valid answer; P7: the keys it must write
+        return Demands(min_chars=SCHEMA_MIN_CHARS[name], forced_texts=SCHEMA_KEYS[name])
+
     def check(self, r: Response) -> Verdict:
         value, error = _json_payload(r, JSON_TAGS)
         if error:
@@ -657,6 +666,9 @@ class _Table(Constraint):
     @classmethod
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(columns=rng.randint(2, 5), rows=rng.randint(3, 8))
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return table_demands(self.params.columns, self.params.rows, row_per_line=True)
 
     def display(self) -> dict[str, str]:
         c, n = self.params.columns, self.params.rows

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Literal
 import regex
 from pydantic import Field
 
-from jfbench.catalog import CatalogError, Constraint, Example, Group, Verdict, register
+from jfbench.catalog import CatalogError, Constraint, Demands, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
 from jfbench.ja import Response
 
@@ -268,6 +268,10 @@ class BulletPoints(Constraint):
             "count_ja": "1つ以上" if count is None else f"ちょうど{count}つ",
         }
 
+    def demands(self, prompt: Any = None) -> Demands:
+        items = self.params.count or 1  # P1 (8 characters an item), P2/P3 (a line each)
+        return Demands(min_chars=8 * items, forced_lines=items)
+
     def param_conflict(self, other: Constraint) -> str | None:
         marker, count = self.params.marker, self.params.count
         if other.id == "ifbench_format.sub_bullets" and marker in ("- ", "* "):
@@ -374,6 +378,10 @@ class NumberedList(Constraint):
         count = self.params.count
         return {"count_ja": "1つ以上" if count is None else f"ちょうど{count}つ"}
 
+    def demands(self, prompt: Any = None) -> Demands:
+        items = self.params.count or 1  # P1, P2/P3, and P4: the markers 1. 2. ... are number tokens
+        return Demands(min_chars=8 * items, forced_lines=items, numbers=items)
+
     def param_conflict(self, other: Constraint) -> str | None:
         if other.id == "format.markdown_list":
             kind, min_items = _markdown_list_params(other)
@@ -473,6 +481,9 @@ class SentenceDelimiter(Constraint):
     @classmethod
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(delimiter=rng.choice(SENTENCE_DELIMITERS))
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(forced_texts=(self.params.delimiter,))  # P7: ends every sentence
 
     def check(self, r: Response) -> Verdict:
         d = self.params.delimiter

@@ -12,7 +12,7 @@ import regex
 from markdown_it.common.utils import normalizeReference
 from pydantic import Field
 
-from jfbench.catalog import Constraint, Example, Group, Verdict, register
+from jfbench.catalog import Constraint, Demands, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
 from jfbench.ja import Response
 
@@ -31,6 +31,7 @@ from ._markdown import (
     slugify,
     tables,
 )
+from ._tables import table_demands
 from ._wrap import unwrap
 
 E = Example
@@ -352,6 +353,9 @@ class MarkdownHeadingLevels(_Markdown):
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(min_headings=rng.randint(3, 6))
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(forced_lines=self.params.min_headings)  # P2/P3: a heading is a line
+
     def param_conflict(self, other: Constraint) -> str | None:
         return _sentences_max_conflict(self.params.min_headings, other)
 
@@ -402,6 +406,9 @@ class MarkdownUniqueHeadings(_Markdown):
     @classmethod
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(min_headings=rng.randint(3, 6))
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(forced_lines=self.params.min_headings)  # P2/P3: a heading is a line
 
     def param_conflict(self, other: Constraint) -> str | None:
         return _sentences_max_conflict(self.params.min_headings, other)
@@ -682,6 +689,10 @@ class MarkdownList(_Markdown):
     def display(self) -> dict[str, str]:
         return {"kind_ja": _KIND_JA[self.params.kind]}
 
+    def demands(self, prompt: Any = None) -> Demands:
+        items = self.params.min_items  # P1 (8 characters an item), P2/P3 (a line each), P4 (1. 2. ...)
+        return Demands(min_chars=8 * items, forced_lines=items, numbers=items if self.params.kind == "ordered" else 0)
+
     def param_conflict(self, other: Constraint) -> str | None:
         kind, need = self.params.kind, self.params.min_items
         if other.id == "format.bullet_points" and kind == "bullet":
@@ -803,6 +814,9 @@ class MarkdownTable(_Markdown):
     @classmethod
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(columns=rng.randint(2, 5), rows=rng.randint(2, 8))
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return table_demands(self.params.columns, self.params.rows, row_per_line=True)
 
     def display(self) -> dict[str, str]:
         c, n = self.params.columns, self.params.rows

@@ -20,10 +20,11 @@ from html5lib.html5parser import ParseError
 from lxml import etree
 from pydantic import Field
 
-from jfbench.catalog import Constraint, Example, Group, Verdict, register
+from jfbench.catalog import Constraint, Demands, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
 from jfbench.ja import Response
 
+from ._tables import table_demands
 from ._wrap import unwrap
 
 E = Example
@@ -458,6 +459,9 @@ class HtmlTable(Constraint):
 
     def display(self) -> dict[str, str]:
         return _table_display(self.params)
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return table_demands(self.params.columns, self.params.rows, row_per_line=False)  # rows may share a line
 
     def check(self, r: Response) -> Verdict:
         payload = unwrap(r, self.TAGS)
@@ -914,6 +918,9 @@ class LatexTable(Constraint):
     def display(self) -> dict[str, str]:
         return _table_display(self.params)
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return table_demands(self.params.columns, self.params.rows, row_per_line=False)  # rows may share a line
+
     def check(self, r: Response) -> Verdict:
         payload = unwrap(r, self.TAGS)
         if payload.text is None:
@@ -1038,6 +1045,9 @@ class MediawikiTable(Constraint):
 
     def display(self) -> dict[str, str]:
         return _table_display(self.params)
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return table_demands(self.params.columns, self.params.rows, row_per_line=True)
 
     def check(self, r: Response) -> Verdict:
         payload = unwrap(r, self.TAGS)

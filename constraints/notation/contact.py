@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import regex
 
-from jfbench.catalog import Constraint, Example, Group, Verdict, register
+from jfbench.catalog import Constraint, Demands, Example, Group, Verdict, register
 from jfbench.ja import Response
 
 from ._common import (
@@ -135,6 +137,9 @@ class PostalCodeNoHyphen(Constraint):
         E(response="登録番号は12345678です。", passed=False, note="8 digits are not a postal code"),
     )
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(numbers=1)  # P4: 1000001
+
     def check(self, r: Response) -> Verdict:
         f = r.folded
         m = POSTAL_HYPHEN_LOOSE.search(f)
@@ -171,6 +176,9 @@ class PostalCodeHyphen(Constraint):
         E(response="お電話は03-1234-5678までどうぞ。", passed=False, note="part of a phone number is not a postal code"),
     )
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(numbers=2)  # P4: 100-0001
+
     def check(self, r: Response) -> Verdict:
         f = r.folded
         for m in postal_plain(f):
@@ -200,6 +208,9 @@ class PhoneNoHyphen(Constraint):
         E(response="代表0312345678、携帯090–1234–5678です。", passed=False, note="an en dash counts as a hyphen"),
         E(response="売上は1234567890円でした。", passed=False, note="not a phone number: no leading 0"),
     )
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(numbers=1)  # P4: 0312345678
 
     def check(self, r: Response) -> Verdict:
         f = r.folded
@@ -236,6 +247,9 @@ class PhoneHyphen(Constraint):
         E(response="内線は03-123-456です。", passed=False, note="8 digits are not a phone number"),
         E(response="お問い合わせはメールでお願いします。", passed=False),
     )
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(numbers=3)  # P4: 03-1234-5678
 
     def check(self, r: Response) -> Verdict:
         f = r.folded

@@ -10,7 +10,7 @@ from typing import Any, Literal
 import regex
 from pydantic import Field
 
-from jfbench.catalog import Constraint, Example, Group, Verdict, register
+from jfbench.catalog import Constraint, Demands, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
 from jfbench.ja import Response
 
@@ -77,6 +77,9 @@ class DateYmd(Constraint):
 
     def display(self) -> dict[str, str]:
         return {"example": _STYLE_EXAMPLES[self.params.style]}
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(numbers=3)  # P4: year, month and day of one date
 
     def param_conflict(self, other: Constraint) -> str | None:
         if self.params.style == "YYYY年MM月DD日" and other.id in {"character.half_width", "character.romaji_only"}:
@@ -163,6 +166,9 @@ class Time24h(Constraint):
     def display(self) -> dict[str, str]:
         form, example = _TIME_FORMS[self.params.seconds]
         return {"form": form, "example": example}
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(numbers=3 if self.params.seconds else 2)  # P4: HH:MM(:SS) of one time
 
     def check(self, r: Response) -> Verdict:
         f = r.folded

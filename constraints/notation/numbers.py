@@ -8,8 +8,9 @@ from typing import Any, ClassVar, Literal
 import regex
 from pydantic import Field
 
-from jfbench.catalog import CatalogError, Constraint, Example, Group, Verdict, register
+from jfbench.catalog import CatalogError, Constraint, Demands, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
+from jfbench.constraints._forced import forced_view
 from jfbench.ja import KANJI_NUMERAL_CHARS, NumberToken, Response
 
 from ._common import (
@@ -78,6 +79,9 @@ class DecimalPlaces(Constraint):
     def display(self) -> dict[str, str]:
         return {"example": f"{1.5:.{self.params.places}f}"}
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(numbers=1)  # P4: a decimal number
+
     def param_conflict(self, other: Constraint) -> str | None:
         if other.id == "notation.rounding" and self.params.places > other.params.max_places:
             return (f"P5: exactly {self.params.places} decimal places contradicts "
@@ -122,6 +126,9 @@ class Rounding(Constraint):
 
     def display(self) -> dict[str, str]:
         return {"example": f"{3.14159:.{self.params.max_places}f}"}
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(numbers=1)  # P4: a decimal number
 
     def check(self, r: Response) -> Verdict:
         decimals = _decimals(r)
@@ -220,6 +227,9 @@ class DigitGrouping(Constraint):
         params.setdefault("min_grouped", 1)
         return params
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(numbers=self.params.min_grouped)  # P4
+
     def check(self, r: Response) -> Verdict:
         f = r.folded
         grouped = 0
@@ -277,11 +287,20 @@ class KanjiNumerals(Constraint):
             return "E18: numbered sections use Arabic digits"
         return None
 
+    @staticmethod
+    def _arabic(text: str) -> str | None:
+        m = _ARABIC_DIGIT.search(text)
+        if m is None:
+            return None
+        return f"contains the Arabic digit {m.group()!r} near {snippet(text, max(0, m.start() - 6), m.end() + 6)!r}"
+
+    def forced_text_problem(self, text: str) -> str | None:
+        return self._arabic(text)
+
     def check(self, r: Response) -> Verdict:
-        m = _ARABIC_DIGIT.search(r.text)
-        if m:
-            return self.fail(f"contains the Arabic digit {m.group()!r} near "
-                             f"{snippet(r.text, max(0, m.start() - 6), m.end() + 6)!r}")
+        bad = self._arabic(r.text)
+        if bad:
+            return self.fail(bad)
         if KANJI_NUMERAL_CHARS.isdisjoint(r.text) or not r.kanji_numerals:
             return self.fail("contains no kanji numeral")
         return self.ok(f"{len(r.kanji_numerals)} kanji numerals and no Arabic digit")
@@ -314,10 +333,22 @@ class NoKanjiNumerals(Constraint):
         E(response="一緒に一般的な話をしました。", passed=False, note="needs an Arabic number token"),
     )
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(numbers=1)  # P4
+
+    @staticmethod
+    def _kanji_numeral(r: Response) -> str | None:
+        if KANJI_NUMERAL_CHARS.isdisjoint(r.text) or not r.kanji_numerals:
+            return None
+        return f"uses the kanji numeral {r.kanji_numerals[0].surface!r} ({len(r.kanji_numerals)} in all)"
+
+    def forced_text_problem(self, text: str) -> str | None:
+        return None if KANJI_NUMERAL_CHARS.isdisjoint(text) else self._kanji_numeral(forced_view(text))
+
     def check(self, r: Response) -> Verdict:
-        if not KANJI_NUMERAL_CHARS.isdisjoint(r.text) and r.kanji_numerals:
-            t = r.kanji_numerals[0]
-            return self.fail(f"uses the kanji numeral {t.surface!r} ({len(r.kanji_numerals)} in all)")
+        bad = self._kanji_numeral(r)
+        if bad:
+            return self.fail(bad)
         if not r.numbers:
             return self.fail("contains no Arabic number")
         return self.ok(f"{len(r.numbers)} Arabic numbers and no kanji numeral")
@@ -351,11 +382,24 @@ class HalfwidthDigits(Constraint):
         E(response="会議は来週の月曜日です。", passed=False, note="needs an ASCII digit"),
     )
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(numbers=1)  # P4
+
+    @staticmethod
+    def _full_width_digit(text: str) -> str | None:
+        m = _FULLWIDTH_DIGIT.search(text)
+        if m is None:
+            return None
+        return (f"contains the full-width digit {m.group()!r} near "
+                f"{snippet(text, max(0, m.start() - 6), m.end() + 6)!r}")
+
+    def forced_text_problem(self, text: str) -> str | None:
+        return self._full_width_digit(text)
+
     def check(self, r: Response) -> Verdict:
-        m = _FULLWIDTH_DIGIT.search(r.text)
-        if m:
-            return self.fail(f"contains the full-width digit {m.group()!r} near "
-                             f"{snippet(r.text, max(0, m.start() - 6), m.end() + 6)!r}")
+        bad = self._full_width_digit(r.text)
+        if bad:
+            return self.fail(bad)
         if not _ASCII_DIGIT.search(r.text):
             return self.fail("contains no half-width digit")
         return self.ok("all digits are half-width")
@@ -398,6 +442,9 @@ class ZeroPadding(Constraint):
 
     def display(self) -> dict[str, str]:
         return {"example": "42".zfill(self.params.width)}
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(numbers=self.params.min_count)  # P4
 
     def check(self, r: Response) -> Verdict:
         w = self.params.width
@@ -458,6 +505,9 @@ class YenAmount(Constraint):
     def display(self) -> dict[str, str]:
         form, other = _YEN_FORMS[self.params.style]
         return {"form": form, "other": other}
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(numbers=1)  # P4: an amount
 
     def param_conflict(self, other: Constraint) -> str | None:
         if self.params.style == "suffix" and other.id in {"character.half_width", "character.romaji_only"}:
@@ -527,6 +577,9 @@ class SiUnits(Constraint):
     @classmethod
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(min_quantities=rng.randint(1, 3))
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(numbers=self.params.min_quantities)  # P4
 
     def check(self, r: Response) -> Verdict:
         f = r.folded

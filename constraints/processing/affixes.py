@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import random
-import unicodedata
 from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
-from jfbench.catalog import Constraint, Example, Group, Verdict, register
+from jfbench.catalog import Constraint, Demands, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
 from jfbench.ja import Response
 
@@ -18,11 +17,6 @@ E = Example
 PREFIXES: tuple[str, ...] = (
     "【回答】", "結論：", "要点：", "A:", "回答：", "【答え】", "■回答", "Answer:", "［回答］", "〈回答〉",
 )
-
-
-def _has_non_full_width(text: str) -> bool:
-    """True if a non-whitespace code point is not East_Asian_Width F, W or A (as character.full_width)."""
-    return any(not ch.isspace() and unicodedata.east_asian_width(ch) not in {"F", "W", "A"} for ch in text)
 
 
 @register
@@ -76,9 +70,10 @@ class Prefix(Constraint):
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(prefix=rng.choice(PREFIXES))
 
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(forced_texts=(self.params.prefix,))  # P7: script, width, case... of the literal
+
     def param_conflict(self, other: Constraint) -> str | None:
-        if other.id == "character.full_width" and _has_non_full_width(self.params.prefix):
-            return f"the prefix {self.params.prefix!r} is not full-width"
         if other.id == "ifbench_words.keyword_at_position" and getattr(other.params, "sentence_index", None) == 1:
             return "the prefix occupies the start of sentence 1"
         return None
@@ -155,10 +150,8 @@ class Suffix(Constraint):
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(suffix=rng.choice(SUFFIXES))
 
-    def param_conflict(self, other: Constraint) -> str | None:
-        if other.id == "character.full_width" and _has_non_full_width(self.params.suffix):
-            return f"the suffix {self.params.suffix!r} is not full-width"
-        return None
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(forced_texts=(self.params.suffix,))  # P7
 
     def check(self, r: Response) -> Verdict:
         suffix = self.params.suffix

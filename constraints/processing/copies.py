@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 import regex
 from pydantic import Field, model_validator
 
-from jfbench.catalog import Constraint, Example, Group, Verdict, register
+from jfbench.catalog import Constraint, Demands, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
 from jfbench.ja import Response, analyse, char_count
 
@@ -26,6 +26,7 @@ from ._common import (
     copy_view,
     document_of,
     find_block,
+    prompt_document,
     prompt_view,
     shift_positions,
     show,
@@ -108,6 +109,12 @@ class RepeatDocument(Constraint):
     @classmethod
     def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
         return cls.Params(times=rng.randint(2, 3))
+
+    def demands(self, prompt: Any = None) -> Demands:
+        doc = prompt_document(prompt)
+        if not doc.strip():
+            return Demands()
+        return Demands(min_chars=self.params.times * char_count(doc), forced_texts=(doc,))  # P1, P7
 
     def check(self, r: Response) -> Verdict:
         doc = document_of(r)
@@ -258,6 +265,14 @@ class ReplaceSpan(Constraint):
         quote = f"「{p.target}」" if p.target is not None else ""
         return {"span_note": f"（両端を含む{n}文字{quote}）"}
 
+    def demands(self, prompt: Any = None) -> Demands:
+        # P7: the replaced document is copied whole; its length is a P1 lower bound like a sort block's.
+        doc, p = prompt_document(prompt), self.params
+        if not doc.strip() or p.end > len(clusters(doc)):
+            return Demands()
+        expected = _replaced(doc, p.start, p.end, p.replacement)
+        return Demands(min_chars=char_count(expected), forced_texts=(expected,))
+
     def check(self, r: Response) -> Verdict:
         doc = document_of(r)
         if doc is None:
@@ -376,6 +391,13 @@ class SplitDocument(Constraint):
     def display(self) -> dict[str, str]:
         size = self.params.size
         return {"size_note": f"（この課題文では{size}文字）" if size is not None else ""}
+
+    def demands(self, prompt: Any = None) -> Demands:
+        doc = prompt_document(prompt)
+        if not doc.strip() or "\n" in doc:
+            return Demands()
+        chunks = [c.strip() for c in _chunks(doc, self.params.parts)]
+        return Demands(min_chars=char_count(doc), forced_texts=tuple(chunks))  # P1, P7: the pieces
 
     def check(self, r: Response) -> Verdict:
         doc = document_of(r)

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import regex
 from pydantic import Field, field_validator, model_validator
 
-from jfbench.catalog import Constraint, Example, Group, Kind, Verdict, register
+from jfbench.catalog import Constraint, Demands, Example, Group, Kind, Verdict, register
 from jfbench.catalog import Params as ParamsBase
 from jfbench.ja import KATAKANA, Response, fold_width
 
@@ -94,6 +94,20 @@ class _Positional(Constraint):
     def eligible(cls, prompt: Any) -> bool:
         return bool(cls._options(prompt)[1])
 
+    def target_span(self, length: int) -> tuple[int, int]:  # pragma: no cover - abstract
+        """The 1-based inclusive characters of a document of `length` characters that the line must hold."""
+        raise NotImplementedError
+
+    def demands(self, prompt: Any = None) -> Demands:
+        view = prompt_view(prompt)
+        if view is None:
+            return Demands()
+        doc = view.completion
+        start, end = self.target_span(len(clusters(doc)))
+        if start < 1 or end > len(clusters(doc)):
+            return Demands()
+        return Demands(forced_texts=(span(doc, start, end),))  # P7: the extracted line
+
 
 class LengthParams(ParamsBase):
     length: int = Field(ge=1, le=200)
@@ -138,6 +152,9 @@ class ExtractPrefix(_Positional):
         _, options = cls._options(prompt)
         return cls.Params(length=rng.choice(options or list(range(MIN_TARGET, MAX_TARGET + 1))))
 
+    def target_span(self, length: int) -> tuple[int, int]:
+        return 1, self.params.length
+
     def check(self, r: Response) -> Verdict:
         doc = document_of(r)
         if doc is None:
@@ -145,7 +162,7 @@ class ExtractPrefix(_Positional):
         n, length = self.params.length, len(clusters(doc))
         if n > length:
             return self.fail(f"the document has only {length} characters, fewer than {n}")
-        return target_verdict(self, r, doc, 1, n, f"the first {n} characters")
+        return target_verdict(self, r, doc, *self.target_span(length), f"the first {n} characters")
 
 
 @register
@@ -180,6 +197,9 @@ class ExtractSuffix(_Positional):
         _, options = cls._options(prompt)
         return cls.Params(length=rng.choice(options or list(range(MIN_TARGET, MAX_TARGET + 1))))
 
+    def target_span(self, length: int) -> tuple[int, int]:
+        return length - self.params.length + 1, length
+
     def check(self, r: Response) -> Verdict:
         doc = document_of(r)
         if doc is None:
@@ -187,7 +207,7 @@ class ExtractSuffix(_Positional):
         n, length = self.params.length, len(clusters(doc))
         if n > length:
             return self.fail(f"the document has only {length} characters, fewer than {n}")
-        return target_verdict(self, r, doc, length - n + 1, length, f"the last {n} characters")
+        return target_verdict(self, r, doc, *self.target_span(length), f"the last {n} characters")
 
 
 @register
@@ -252,6 +272,9 @@ class ExtractRange(_Positional):
 
     def display(self) -> dict[str, str]:
         return {"n": str(self.params.end - self.params.start + 1)}
+
+    def target_span(self, length: int) -> tuple[int, int]:
+        return self.params.start, self.params.end
 
     def check(self, r: Response) -> Verdict:
         doc = document_of(r)

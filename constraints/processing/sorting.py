@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Literal
 import regex
 from pydantic import Field
 
-from jfbench.catalog import Constraint, Example, Group, Verdict, register
+from jfbench.catalog import Constraint, Demands, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
 from jfbench.ja import Response, char_count, find_numbers, fold_width
 
@@ -116,6 +116,13 @@ class _SentenceSort(Constraint):
         n = self.params.sentences
         return {"order_ja": self.ORDER_JA[self.params.order],
                 "count_note": f"課題文は全部で{n}文です。" if n is not None else ""}
+
+    def demands(self, prompt: Any = None) -> Demands:
+        view = prompt_view(prompt)
+        if view is None:
+            return Demands()
+        texts = tuple(s.text for s in view.sentences)  # P7: the block's lines; P1: chars(§DOC)
+        return Demands(min_chars=char_count(view.completion), forced_texts=texts)
 
     def check(self, r: Response) -> Verdict:
         if r.doc is None or not r.doc.text:

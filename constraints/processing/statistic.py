@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Literal
 
 import regex
 
-from jfbench.catalog import CatalogError, Constraint, Example, Group, Verdict, register
+from jfbench.catalog import CatalogError, Constraint, Demands, Example, Group, Verdict, register
 from jfbench.catalog import Params as ParamsBase
 from jfbench.ja import KATAKANA, Response, char_count
 
@@ -157,6 +157,9 @@ class StatisticConstraint(Constraint):
 
     def display(self) -> dict[str, str]:
         return {"stat_ja": STATISTICS[self.params.statistic]}
+
+    def demands(self, prompt: Any = None) -> Demands:
+        return Demands(numbers=1)  # P4: the statistic is written in digits
 
     def check(self, r: Response) -> Verdict:
         if r.doc is None or not r.doc.text:

@@ -164,10 +164,18 @@ class NoJapanese(StyleConstraint):
         E(response="ｻｯﾎﾟﾛ is in Hokkaido.", passed=False, note="half-width katakana"),
     )
 
+    @staticmethod
+    def _japanese(text: str) -> str | None:
+        m = KANA_OR_KANJI.search(text)
+        return f"contains the Japanese character {m.group()!r} near {_where(text, m.start())!r}" if m else None
+
+    def forced_text_problem(self, text: str) -> str | None:
+        return self._japanese(text)
+
     def check(self, r: Response) -> Verdict:
-        m = KANA_OR_KANJI.search(r.text)
-        if m:
-            return self.fail(f"contains the Japanese character {m.group()!r} near {_where(r.text, m.start())!r}")
+        bad = self._japanese(r.text)
+        if bad:
+            return self.fail(bad)
         return self.ok("contains no kana or kanji")
 
 
@@ -251,8 +259,16 @@ class NoEnglish(StyleConstraint):
         E(response="詳しくは公式サイトをご覧ください。\n```\nprint(1)\n```", passed=False, note="code is read too"),
     )
 
+    @staticmethod
+    def _latin(text: str) -> str | None:
+        m = _LATIN.search(text)
+        return f"contains the Latin letter {m.group()!r} near {_where(text, m.start())!r}" if m else None
+
+    def forced_text_problem(self, text: str) -> str | None:
+        return self._latin(text)
+
     def check(self, r: Response) -> Verdict:
-        m = _LATIN.search(r.text)
-        if m:
-            return self.fail(f"contains the Latin letter {m.group()!r} near {_where(r.text, m.start())!r}")
+        bad = self._latin(r.text)
+        if bad:
+            return self.fail(bad)
         return self.ok("contains no Latin letters")
