@@ -15,6 +15,7 @@ import pkgutil
 import random
 import string
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -380,6 +381,7 @@ def instance_from_jfbench(record: dict[str, Any]) -> Constraint:
 
 # --- conflicts ------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)  # the sampler asks about the same id pairs hundreds of thousands of times
 def _matches(cid: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(cid, p) for p in patterns)
 
@@ -390,25 +392,33 @@ def effective_id(c: Constraint) -> str:
     return inner.id if isinstance(inner, Constraint) else c.id
 
 
-def _payload_conflict(payload: Constraint, other: Constraint) -> str | None:
+def _payload_conflict(payload_id: str, other_id: str, other_effective: str) -> str | None:
     """E1: a payload format shares a prompt only with the ids of PAYLOAD_COMPANIONS."""
-    if payload.id not in PAYLOAD_FORMATS or other.id in PAYLOAD_FORMATS:
+    if payload_id not in PAYLOAD_FORMATS or other_id in PAYLOAD_FORMATS:
         return None
-    if _matches(effective_id(other), PAYLOAD_COMPANIONS):
+    if _matches(other_effective, PAYLOAD_COMPANIONS):
         return None
-    return f"{other.id} cannot join the payload format {payload.id} (E1)"
+    return f"{other_id} cannot join the payload format {payload_id} (E1)"
+
+
+@lru_cache(maxsize=65536)
+def _id_conflict(a_id: str, a_effective: str, a_conflicts: tuple[str, ...],
+                 b_id: str, b_effective: str, b_conflicts: tuple[str, ...]) -> str | None:
+    """The rules that depend on ids alone: families, declared conflicts, E1."""
+    if a_id == b_id:
+        return f"{a_id} appears twice"
+    for name, members in FAMILIES.items():
+        if a_id in members and b_id in members:
+            return f"{a_id} and {b_id} are both in family {name}"
+    if _matches(b_id, a_conflicts) or _matches(a_id, b_conflicts):
+        return f"{a_id} conflicts with {b_id}"
+    return _payload_conflict(a_id, b_id, b_effective) or _payload_conflict(b_id, a_id, a_effective)
 
 
 def conflict_between(a: Constraint, b: Constraint) -> str | None:
     """Why two instances may not share a prompt (families, declared conflicts, params), or None."""
-    if a.id == b.id:
-        return f"{a.id} appears twice"
-    for name, members in FAMILIES.items():
-        if a.id in members and b.id in members:
-            return f"{a.id} and {b.id} are both in family {name}"
-    if _matches(b.id, a.conflicts) or _matches(a.id, b.conflicts):
-        return f"{a.id} conflicts with {b.id}"
-    return _payload_conflict(a, b) or _payload_conflict(b, a) or a.param_conflict(b) or b.param_conflict(a)
+    return (_id_conflict(a.id, effective_id(a), tuple(a.conflicts), b.id, effective_id(b), tuple(b.conflicts))
+            or a.param_conflict(b) or b.param_conflict(a))
 
 
 # --- validation at import -------------------------------------------------------------------------
