@@ -277,3 +277,63 @@ def test_processing_checks_read_the_task_text_when_there_is_no_document(small_se
                 constraints=[InstanceSpec(id="processing.repeat_document", params={"times": 2})], text=task)
     [res] = offline_results(item.instances(), f"{task}\n{task}\n桜がきれいです。", item.source_text)
     assert res.passed is True, res.reason
+
+
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(small_set, tmp_path):
+    out = tmp_path / "run"
+    with ScriptedOpenAIServer([{"sleep": 0.3, "content": ANSWER}]) as server:
+        proc = _cli("eval", "--model", "vllm:m", "--base-url", server.base_url, "--set", str(small_set),
+                    "--judge", "none", "--out", str(out), "--concurrency", "1")
+        path = out / "responses.jsonl"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (path.exists() and path.read_text(encoding="utf-8").strip()):
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "run the same command again to resume" in stderr
+    assert read_jsonl(path, ResponseRecord)  # what was answered is kept
+
+
+def test_generation_settings_reach_each_provider_as_it_expects(monkeypatch, tmp_path):
+    from jfbench.models import complete
+
+    monkeypatch.setenv("OPENROUTER_API_KEY", "sk-test")
+    settings = GenSettings.parse(["temperature=0.3", "max_tokens=50", "seed=7", "reasoning_effort=high",
+                                  'extra_body={"top_k": 20}'])
+    with ScriptedOpenAIServer([{"content": ANSWER}]) as server:
+        for provider in ("openrouter", "vllm"):
+            spec = ModelSpec.parse(f"{provider}:vendor/m", base_url=server.base_url)
+
+            async def ask(spec=spec):
+                client = spec.client(timeout=5)
+                try:
+                    return await complete(client, spec, [{"role": "user", "content": "こんにちは"}], settings)
+                finally:
+                    await client.close()
+
+            asyncio.run(ask())
+        openrouter, vllm = server.requests
+    assert openrouter["reasoning"] == {"effort": "high"} and "reasoning_effort" not in openrouter
+    assert vllm["reasoning_effort"] == "high" and "reasoning" not in vllm
+    for body in (openrouter, vllm):
+        assert (body["temperature"], body["max_tokens"], body["seed"], body["top_k"]) == (0.3, 50, 7, 20)
+
+
+def test_bare_openrouter_names_and_rate_limits():
+    assert ModelSpec.parse("openrouter:gpt-5.1").model == "openai/gpt-5.1"
+    assert ModelSpec.parse("openrouter:claude-sonnet-4.5").model == "anthropic/claude-sonnet-4.5"
+    with pytest.raises(Exception, match="write it in full"):
+        ModelSpec.parse("openrouter:mystery-model")
+    from jfbench.models import RateLimiter
+
+    async def starts() -> list[float]:
+        limiter = RateLimiter(rpm=600)  # one start every 0.1 s
+        times = []
+        for _ in range(4):
+            await limiter.wait()
+            times.append(time.monotonic())
+        return times
+
+    t = asyncio.run(starts())
+    assert t[-1] - t[0] >= 0.28
