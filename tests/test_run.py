@@ -337,3 +337,20 @@ def test_bare_openrouter_names_and_rate_limits():
 
     t = asyncio.run(starts())
     assert t[-1] - t[0] >= 0.28
+
+
+def test_offline_demo_runs_the_whole_pipeline(tmp_path):
+    """The README's first command: bundled answers to 40 items, scored without a key or a network."""
+    root = Path(__file__).resolve().parents[1]
+    demo = root / "data" / "examples" / "jfbench-ja-v1-demo.jsonl"
+    proc = _cli("eval", "--model", f"replay:{demo}", "--limit", "40", "--judge", "none", "--out", str(tmp_path),
+                env={"OPENROUTER_API_KEY": "", "OPENAI_API_KEY": ""})
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    scores = json.loads((tmp_path / "scores.json").read_text(encoding="utf-8"))
+    assert scores["n_items"] == scores["n_answered"] == 40
+    assert {n: b["n_items"] for n, b in scores["by_n"].items()} == {"1": 10, "2": 10, "4": 10, "8": 10}
+    strict = scores["instruction_accuracy"]["strict"]
+    assert 0.3 < strict < 0.9  # some answers comply, some do not
+    assert 0 < scores["prompt_accuracy"]["strict"] < 1
+    assert "prompt strict" in stdout
