@@ -5,15 +5,17 @@ Run: python benchmarks/runner.py [--items 200] [--latency 0.2] [--concurrency 50
 The server (tests/openai_server.py, on 127.0.0.1) answers every request after a fixed latency, so the
 best possible wall time for the generation phase is ceil(items / concurrency) x latency (0.8 s for the
 defaults). Printed: generation wall time as a multiple of that floor (goal <= 1.2x); the same requests
-sent through a bare AsyncOpenAI client, which shows what the SDK and the Python test server cost by
-themselves; the whole run (generation, checks, scoring, files); and peak memory (RSS) of the runner.
-Figures are medians; the server runs in its own process.
+sent through a bare AsyncOpenAI client (what the SDK and its httpx transport cost by themselves) and
+written straight to sockets (what the Python test server allows); the whole run (generation, checks,
+scoring, files); and peak memory (RSS) of the runner. Figures are medians; the server runs in its own
+process.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import math
 import multiprocessing
 import resource
@@ -22,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -58,6 +61,27 @@ async def _bare_sdk(base_url: str, texts: list[str], concurrency: int) -> float:
     return elapsed
 
 
+async def _raw_sockets(base_url: str, texts: list[str], concurrency: int) -> float:
+    """The same requests written straight to sockets (no HTTP library): what the server alone allows."""
+    url = urlsplit(base_url)
+    semaphore = asyncio.Semaphore(concurrency)
+
+    async def one(text: str) -> None:
+        body = json.dumps({"model": "bench", "messages": [{"role": "user", "content": text}]}).encode()
+        head = (f"POST {url.path}/chat/completions HTTP/1.1\r\nHost: {url.netloc}\r\n"
+                f"Content-Type: application/json\r\nConnection: close\r\nContent-Length: {len(body)}\r\n\r\n")
+        async with semaphore:
+            reader, writer = await asyncio.open_connection(url.hostname, url.port)
+            writer.write(head.encode() + body)
+            await writer.drain()
+            await reader.read()
+            writer.close()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one(t) for t in texts))
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=200)
@@ -74,7 +98,7 @@ def main() -> None:
         items, digest = load_items(set_path)
         items = items[:args.items]
         floor = math.ceil(len(items) / args.concurrency) * args.latency
-        gen_times, total_times, sdk_times = [], [], []
+        gen_times, total_times, sdk_times, raw_times = [], [], [], []
         # The server runs in its own process, as a real one would: in ours it would compete for the GIL.
         queue: multiprocessing.Queue = multiprocessing.Queue()
         stop = multiprocessing.Event()
@@ -99,6 +123,7 @@ def main() -> None:
                 gen_times.append(generated - start)
                 total_times.append(done - start)
                 sdk_times.append(asyncio.run(_bare_sdk(server_url, [it.text for it in items], args.concurrency)))
+                raw_times.append(asyncio.run(_raw_sockets(server_url, [it.text for it in items], args.concurrency)))
         finally:
             stop.set()
             server.join(5)
@@ -111,6 +136,8 @@ def main() -> None:
     over_sdk = statistics.median(g / b for g, b in zip(gen_times, sdk_times, strict=True))
     print(f"  the same requests through a bare AsyncOpenAI client: {sdk:.2f} s = {sdk / floor:.2f}x the floor; "
           f"jfbench's generation / bare SDK: {over_sdk:.2f}x")
+    raw = statistics.median(raw_times)
+    print(f"  the same requests written straight to sockets (no HTTP library): {raw:.2f} s = {raw / floor:.2f}x")
     print(f"  whole run (generation, checks, scores, files): {total:.2f} s median = {total / floor:.2f}x")
     print(f"  peak memory (RSS of the runner process, set building included): {peak_mib:.0f} MiB")
 
