@@ -354,3 +354,17 @@ def test_offline_demo_runs_the_whole_pipeline(tmp_path):
     assert 0.3 < strict < 0.9  # some answers comply, some do not
     assert 0 < scores["prompt_accuracy"]["strict"] < 1
     assert "prompt strict" in stdout
+
+
+def test_error_thresholds_decide_the_exit_code(small_set, tmp_path):
+    items, _ = load_items(small_set)
+    replay = tmp_path / "answers.jsonl"
+    replay.write_text("".join(json.dumps({"item_id": it.id, "response": ANSWER}, ensure_ascii=False) + "\n"
+                              for it in items[:-2]), encoding="utf-8")
+    base = ["eval", "--model", f"replay:{replay}", "--set", str(small_set), "--judge", "none"]
+    for extra, code in ((["--max-errors", "1"], 1), (["--max-errors", "2"], 0), (["--fail-on-error", "0.1"], 1),
+                        (["--fail-on-error", "0.2"], 0), ([], 0)):
+        proc = _cli(*base, "--out", str(tmp_path / f"r{len(extra)}{code}{extra[-1] if extra else ''}"), *extra)
+        _, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == code, (extra, stderr)
+        assert "2 items failed" in stderr
