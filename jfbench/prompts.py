@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -101,11 +102,16 @@ def _record(row: dict[str, Any], where: str, number: int) -> BasePrompt:
         raise PromptFileError(f"{where}:{number}: {exc.errors()[0]['msg']}") from None
 
 
+def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(1-based line number, line) of the non-blank lines of a JSONL text, for errors that name the line."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield number, line
+
+
 def _from_jsonl(raw: str, where: str) -> list[BasePrompt]:
     out = []
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
+    for number, line in numbered_lines(raw):
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:

@@ -30,6 +30,7 @@ from jfbench import __version__
 from jfbench.ja import analyse
 from jfbench.judge import Judge, judged
 from jfbench.models import CallFailed, GenSettings, ModelError, ModelSpec, RateLimiter, Usage, complete
+from jfbench.prompts import numbered_lines
 from jfbench.sampling import Item
 from jfbench.scoring import score
 from jfbench.verify import InstanceResult, ItemVerdicts, offline_results, result_of
@@ -89,9 +90,7 @@ def read_jsonl(path: Path, model: type[BaseModel]) -> list[Any]:
             f.truncate(end)
         data = data[:end]
     out = []
-    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
+    for number, line in numbered_lines(data.decode("utf-8")):
         try:
             out.append(model.model_validate_json(line))
         except ValidationError as exc:
@@ -128,9 +127,7 @@ def load_items(path: Path) -> tuple[list[Item], str]:
         raise RunError(f"no benchmark set at {path}; build one with `jfbench build --out {path}`")
     data = path.read_bytes()
     items = []
-    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
+    for number, line in numbered_lines(data.decode("utf-8")):
         try:
             items.append(Item.model_validate_json(line))
         except ValidationError as exc:
@@ -163,9 +160,7 @@ def load_replay(path: Path, items: Sequence[Item]) -> dict[str, str]:
         raise RunError(f"replay file {path} does not exist")
     known = {it.id for it in items}
     out: dict[str, str] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
+    for number, line in numbered_lines(path.read_text(encoding="utf-8")):
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
