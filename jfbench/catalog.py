@@ -388,8 +388,11 @@ def _matches(cid: str, patterns: tuple[str, ...]) -> bool:
 
 def effective_id(c: Constraint) -> str:
     """The id a constraint counts as in conflict rules: a logic item counts as its inner constraint."""
-    inner = getattr(c, "inner", None)
-    return inner.id if isinstance(inner, Constraint) else c.id
+    cached = c.__dict__.get("_effective_id")
+    if cached is None:
+        inner = getattr(c, "inner", None)
+        cached = c.__dict__["_effective_id"] = inner.id if isinstance(inner, Constraint) else c.id
+    return cached
 
 
 def _payload_conflict(payload_id: str, other_id: str, other_effective: str) -> str | None:

@@ -134,6 +134,20 @@ def combination_problem(instances: Sequence[Constraint], prompt: Any = None) -> 
             reason = conflict_between(a, b)
             if reason:
                 return reason
+    return _set_problem(instances, prompt)
+
+
+def addition_problem(chosen: Sequence[Constraint], new: Constraint, prompt: Any = None) -> str | None:
+    """combination_problem of chosen + [new] when `chosen` is already known to be compatible: only the pairs
+    with `new` are checked again."""
+    for c in chosen:
+        reason = conflict_between(c, new)
+        if reason:
+            return reason
+    return _set_problem([*chosen, new], prompt)
+
+
+def _set_problem(instances: Sequence[Constraint], prompt: Any) -> str | None:
     if sum(1 for inst in instances if inst.group is Group.LOGIC) > 1:
         return "P10: at most one logic item per prompt"
     return budget_problem(instances, prompt)
@@ -198,7 +212,7 @@ class Sampler:
                     continue
                 for _ in range(PARAM_TRIES):
                     inst = cls(cls.sample(self.rng, prompt))
-                    if combination_problem([*chosen, inst], prompt) is None:
+                    if addition_problem(chosen, inst, prompt) is None:
                         placed = inst
                         break
                 if placed is not None:
