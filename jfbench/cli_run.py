@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import signal
 from importlib import resources
 from pathlib import Path
@@ -257,3 +258,39 @@ def print_summary(scores: dict, folder: Path) -> None:
     out.print(f"tokens: {usage['prompt_tokens']:,} prompt, {usage['completion_tokens']:,} completion "
               f"({usage['reasoning_tokens']:,} reasoning){cost}", highlight=False)
     out.print(f"run folder: {folder}", highlight=False)
+
+
+@app.command("make-train")
+def make_train(
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write the rows (JSONL).")],
+    n: Annotated[int, typer.Option("--n", min=1, help="Number of rows.")] = 50_000,
+    seed: Annotated[int, typer.Option(help="Sampler seed.")] = 0,
+    row_format: Annotated[str, typer.Option("--format", help="rlvr (with ground_truth) or messages.")] = "rlvr",
+    prompts: Annotated[Path | None, typer.Option(help="Your own base prompts (JSONL/CSV) instead of the train pool.")]
+    = None,
+    weight_8: Annotated[float, typer.Option("--weight-8", min=0, help="Rows with 8 constraints, relative to 1/2/4.")]
+    = 0.5,
+) -> None:
+    """Training prompts on the 72 train constraints, with train paraphrases and verifiable ground truth."""
+    from jfbench.train import decontaminate, train_rows
+
+    try:
+        if row_format not in ("rlvr", "messages"):
+            raise UsageError(f"--format {row_format!r}: use rlvr or messages")
+        pool = load_prompts(prompts) if prompts else bundled_prompts("train")
+        pool, dropped = decontaminate(pool, bundled_prompts("test"))
+        if not pool:
+            raise UsageError("every prompt overlaps the test set; nothing is left to sample from")
+        weights = {1: 1.0, 2: 1.0, 4: 1.0, 8: weight_8}
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out_file.with_name(out_file.name + ".tmp")
+        with tmp.open("w", encoding="utf-8") as f:
+            for row in train_rows(pool, n, seed, row_format, weights):  # streamed: memory stays flat
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        tmp.replace(out_file)
+    except (UsageError, PromptFileError, CatalogError) as exc:
+        fail_usage(str(exc))
+    if dropped:
+        err.print(f"dropped {len(dropped)} prompts that overlap the test set (e.g. {', '.join(dropped[:3])})",
+                  highlight=False)
+    out.print(f"wrote {n} rows to {out_file} from {len(pool)} base prompts", highlight=False)

@@ -1,0 +1,88 @@
+"""make-train rows (JFTrain) and the reward functions."""
+
+from __future__ import annotations
+
+import collections
+import json
+import subprocess
+import sys
+
+import pytest
+
+from jfbench import catalog
+from jfbench.prompts import BasePrompt, bundled_prompts
+from jfbench.reward import compute_score, reward_fn
+from jfbench.sampling import combination_problem
+from jfbench.train import decontaminate, size_counts, train_rows
+
+TRAIN_IDS = {c.id for c in catalog.all_constraints() if c.train}
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict]:
+    return list(train_rows(bundled_prompts("train"), 2000, seed=5))
+
+
+def test_the_train_pool_is_disjoint_from_the_test_pool():
+    train, test = bundled_prompts("train"), bundled_prompts("test")
+    assert len(train) >= 1000 and len({p.id for p in train}) == len(train)
+    assert not {p.id for p in train} & {p.id for p in test}
+    kept, dropped = decontaminate(train, test)
+    assert dropped == [] and len(kept) == len(train)
+
+
+def test_rows_are_deterministic_and_follow_the_rules(rows):
+    again = list(train_rows(bundled_prompts("train"), 2000, seed=5))
+    assert [json.dumps(r, ensure_ascii=False) for r in again] == [json.dumps(r, ensure_ascii=False) for r in rows]
+    assert collections.Counter(r["n_constraints"] for r in rows) == size_counts(2000)
+    assert size_counts(2000) == {1: 572, 2: 572, 4: 571, 8: 285}
+    prompts = {p.id: p for p in bundled_prompts("train")}
+    wordings: collections.defaultdict[str, set[int]] = collections.defaultdict(set)
+    for r in rows:
+        assert {c["id"] for c in r["constraints"]} <= TRAIN_IDS
+        instances = [catalog.instance(c["id"], c["params"]) for c in r["constraints"]]
+        if r["n_constraints"] >= 2:
+            assert any(i.output_format for i in instances)
+        assert combination_problem(instances, prompts[r["prompt_id"]]) is None
+        text = r["messages"][0]["content"]
+        for c, inst in zip(r["constraints"], instances, strict=True):
+            assert c["wording"] in range(5)
+            assert inst.wording(c["wording"]) in text and inst.wording() not in text  # never the test wording
+            wordings[c["id"]].add(c["wording"])
+        truth = json.loads(r["ground_truth"])
+        assert r["dataset"] == "jfbench" and [c["id"] for c in truth["constraints"]] == [
+            c["id"] for c in r["constraints"]]
+    assert set(wordings) == TRAIN_IDS  # every train constraint, with all five paraphrases
+    assert all(w == set(range(5)) for w in wordings.values())
+
+
+def test_decontamination_drops_copies_of_test_prompts():
+    test = bundled_prompts("test")
+    mine = [BasePrompt(id="copy", text=test[0].text, document=test[0].document),
+            BasePrompt(id="near", text=test[1].text + "よろしくお願いします。"),
+            BasePrompt(id="own", text="週末に家族で楽しめるボードゲームを三つ紹介してください。")]
+    kept, dropped = decontaminate(mine, test)
+    assert dropped == ["copy", "near"] and [p.id for p in kept] == ["own"]
+
+
+def test_rewards_score_the_share_of_constraints_met(rows):
+    row = next(r for r in rows if r["n_constraints"] == 1 and r["constraints"][0]["id"] == "length.characters"
+               and r["constraints"][0]["params"].get("min"))
+    params = row["constraints"][0]["params"]
+    good = "あ" * params["min"]
+    assert compute_score("jfbench", good, row["ground_truth"]) == 1.0
+    assert compute_score("jfbench", "短い。", row["ground_truth"]) == 0.0
+    assert reward_fn([row["messages"]], [[{"role": "assistant", "content": "<think>考え中</think>" + good}]],
+                     [row["ground_truth"]]) == [1.0]
+
+
+def test_make_train_command(tmp_path):
+    out = tmp_path / "train.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "jfbench", "make-train", "--n", "200", "--out", str(out),
+                           "--format", "messages", "--seed", "3"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 200 and "ground_truth" not in json.loads(lines[0])
+    bad = subprocess.run([sys.executable, "-m", "jfbench", "make-train", "--n", "5", "--out", str(out),
+                          "--format", "dpo"], capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and "--format 'dpo'" in bad.stderr
