@@ -263,34 +263,65 @@ def print_summary(scores: dict, folder: Path) -> None:
 @app.command("make-train")
 def make_train(
     out_file: Annotated[Path, typer.Option("--out", help="Where to write the rows (JSONL).")],
-    n: Annotated[int, typer.Option("--n", min=1, help="Number of rows.")] = 50_000,
+    n: Annotated[int, typer.Option("--n", min=1, help="Number of prompts.")] = 50_000,
     seed: Annotated[int, typer.Option(help="Sampler seed.")] = 0,
-    row_format: Annotated[str, typer.Option("--format", help="rlvr (with ground_truth) or messages.")] = "rlvr",
+    row_format: Annotated[str, typer.Option("--format", help="rlvr or messages; sft or dpo with --sample-model.")]
+    = "rlvr",
     prompts: Annotated[Path | None, typer.Option(help="Your own base prompts (JSONL/CSV) instead of the train pool.")]
     = None,
     weight_8: Annotated[float, typer.Option("--weight-8", min=0, help="Rows with 8 constraints, relative to 1/2/4.")]
     = 0.5,
+    sample_model: Annotated[str | None, typer.Option("--sample-model", help="Model spec to sample answers from.")]
+    = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
+    samples: Annotated[int, typer.Option(min=2, max=64, help="Answers per prompt.")] = 8,
+    judge: Annotated[str, typer.Option(help="Judge model spec, or none.")] = "none",
+    work_dir: Annotated[Path | None, typer.Option("--work-dir", help="Answers and verdicts (resumable).")] = None,
+    concurrency: Annotated[int, typer.Option(min=1, max=512, help="Requests in flight.")] = 16,
+    gen: Annotated[list[str] | None, typer.Option("--gen", help="Generation setting k=v (repeatable).")] = None,
+    retries: Annotated[int, typer.Option(min=0, max=20, help="Retries per request.")] = 5,
 ) -> None:
-    """Training prompts on the 72 train constraints, with train paraphrases and verifiable ground truth."""
-    from jfbench.train import decontaminate, train_rows
+    """Training data on the 72 train constraints: prompt rows with verifiable ground truth, or, with
+    --sample-model, best-of-N SFT/DPO rows whose answers the checkers verified."""
+    from jfbench.models import CallFailed
+    from jfbench.run import RunError, check_reachable, model_spec
+    from jfbench.train import best_of_n, decontaminate, train_items, train_rows
 
     try:
-        if row_format not in ("rlvr", "messages"):
-            raise UsageError(f"--format {row_format!r}: use rlvr or messages")
+        formats = ("sft", "dpo") if sample_model else ("rlvr", "messages")
+        if row_format not in formats:
+            hint = "" if sample_model else " (sft and dpo need --sample-model)"
+            raise UsageError(f"--format {row_format!r}: use {' or '.join(formats)}{hint}")
         pool = load_prompts(prompts) if prompts else bundled_prompts("train")
         pool, dropped = decontaminate(pool, bundled_prompts("test"))
         if not pool:
             raise UsageError("every prompt overlaps the test set; nothing is left to sample from")
         weights = {1: 1.0, 2: 1.0, 4: 1.0, 8: weight_8}
         out_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out_file.with_name(out_file.name + ".tmp")
-        with tmp.open("w", encoding="utf-8") as f:
-            for row in train_rows(pool, n, seed, row_format, weights):  # streamed: memory stays flat
-                f.write(json.dumps(row, ensure_ascii=False) + "\n")
-        tmp.replace(out_file)
-    except (UsageError, PromptFileError, CatalogError) as exc:
+        if sample_model:
+            spec = model_spec(sample_model, base_url)
+            settings = GenSettings.parse(gen)
+            if settings.temperature is None:
+                settings = settings.model_copy(update={"temperature": 1.0})  # best-of-N needs varied answers
+            spec.check_credentials()
+            check_reachable(spec.base_url or "")
+            judge_model = make_judge(judge, None, 1, None)
+            items = list(train_items(pool, n, seed, weights))
+            stats = asyncio.run(best_of_n(items, work_dir or out_file.with_name(out_file.name + ".work"), spec,
+                                          settings, out_file, row_format, samples, judge_model, concurrency,
+                                          retries=retries))
+        else:
+            tmp = out_file.with_name(out_file.name + ".tmp")
+            with tmp.open("w", encoding="utf-8") as f:
+                for row in train_rows(pool, n, seed, row_format, weights):  # streamed: memory stays flat
+                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
+            tmp.replace(out_file)
+            stats = {"rows": n}
+    except (UsageError, PromptFileError, CatalogError, ModelError, RunError, CallFailed) as exc:
         fail_usage(str(exc))
     if dropped:
         err.print(f"dropped {len(dropped)} prompts that overlap the test set (e.g. {', '.join(dropped[:3])})",
                   highlight=False)
-    out.print(f"wrote {n} rows to {out_file} from {len(pool)} base prompts", highlight=False)
+    detail = (f" ({stats['answers']} answers to {stats['items']} prompts, {stats['failed']} failed)"
+              if "answers" in stats else "")
+    out.print(f"wrote {stats['rows']} rows to {out_file} from {len(pool)} base prompts{detail}", highlight=False)

@@ -5,6 +5,11 @@ prompts disjoint from the test pool; every instance uses one of its five train p
 wording). Counts per constraint count follow SIZE_WEIGHTS (n = 1, 2, 4 equal, n = 8 half as many). Rows
 are written as they are drawn, so memory stays flat however many are asked for.
 
+With a sampling model, `best_of_n` asks for several answers per prompt (with the runner's retries and
+resume), verifies each and keeps SFT rows (`messages` with a fully compliant answer) or DPO rows (TRL's
+conversational `prompt` / `chosen` / `rejected`: a compliant answer against the answer of the same prompt
+that fails most constraints); prompts without such answers are skipped.
+
 Row formats:
 - `messages`: {"id", "messages": [{"role": "user", ...}], "constraints": [{"id", "params", "wording"}],
   "n_constraints", "prompt_id"}
@@ -16,8 +21,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, Literal
 
+from jfbench.models import CallFailed, GenSettings, ModelSpec
 from jfbench.prompts import BasePrompt
 from jfbench.sampling import Item, Sampler
 
@@ -78,10 +85,77 @@ def row_of(item: Item, fmt: RowFormat) -> dict[str, Any]:
     return row
 
 
-def train_rows(prompts: Sequence[BasePrompt], total: int, seed: int = 0, fmt: RowFormat = "rlvr",
-               weights: dict[int, float] | None = None) -> Iterator[dict[str, Any]]:
-    """`total` rows, deterministic in (prompts, total, seed, weights, catalog)."""
+def train_items(prompts: Sequence[BasePrompt], total: int, seed: int = 0,
+                weights: dict[int, float] | None = None) -> Iterator[Item]:
+    """`total` items on the train split, deterministic in (prompts, total, seed, weights, catalog)."""
     sampler = Sampler(prompts, "train", seed=seed)
     for n, count in size_counts(total, weights).items():
         for k in range(count):
-            yield row_of(sampler.item(n, f"train-n{n}-{k:06d}"), fmt)
+            yield sampler.item(n, f"train-n{n}-{k:06d}")
+
+
+def train_rows(prompts: Sequence[BasePrompt], total: int, seed: int = 0, fmt: RowFormat = "rlvr",
+               weights: dict[int, float] | None = None) -> Iterator[dict[str, Any]]:
+    for item in train_items(prompts, total, seed, weights):
+        yield row_of(item, fmt)
+
+
+# --- best-of-N answers: SFT and DPO rows ------------------------------------------------------------------
+
+def sample_id(item_id: str, k: int) -> str:
+    return f"{item_id}#s{k}"
+
+
+def pick_rows(item: Item, answers: list[tuple[str, list[Any]]], fmt: str) -> dict[str, Any] | None:
+    """An SFT row (a fully compliant answer) or a DPO row (chosen: compliant; rejected: the answer of the
+    same prompt failing most constraints), or None when the samples allow none. `answers` holds
+    (text, InstanceResults) per sample; undecided verdicts neither pass nor fail."""
+    def fails(results: list[Any]) -> int:
+        return sum(1 for r in results if r.passed is False)
+
+    passing = [a for a in answers if fails(a[1]) == 0 and any(r.passed for r in a[1])]
+    if not passing:
+        return None
+    user = [{"role": "user", "content": item.text}]
+    chosen = passing[0][0]
+    base = {"id": item.id, "constraints": [c.model_dump() for c in item.constraints], "n_constraints": item.n,
+            "prompt_id": item.prompt_id}
+    if fmt == "sft":
+        return {**base, "messages": [*user, {"role": "assistant", "content": chosen}]}
+    failing = [a for a in answers if fails(a[1]) > 0]
+    if not failing:
+        return None
+    rejected = max(failing, key=lambda a: fails(a[1]))  # max keeps the first of equals: deterministic
+    return {**base, "prompt": user, "chosen": [{"role": "assistant", "content": chosen}],
+            "rejected": [{"role": "assistant", "content": rejected[0]}],
+            "chosen_failed": 0, "rejected_failed": fails(rejected[1])}
+
+
+async def best_of_n(items: Sequence[Item], folder: Path, spec: ModelSpec, settings: GenSettings, out_file: Path,
+                    fmt: str, samples: int = 8, judge: Any = None, concurrency: int = 16,
+                    **generate_kwargs: Any) -> dict[str, int]:
+    """Sample `samples` answers per item (answers saved in `folder`, resumable as in eval), verify every
+    answer, write every verdict to folder/verdicts.jsonl and the SFT or DPO rows to `out_file`."""
+    from jfbench.run import check, generate, write_atomic
+
+    folder.mkdir(parents=True, exist_ok=True)
+    copies = [item.model_copy(update={"id": sample_id(item.id, k)}) for item in items for k in range(samples)]
+    responses, failed, fatal = await generate(copies, folder, spec, settings, concurrency=concurrency,
+                                              **generate_kwargs)
+    if fatal:
+        raise CallFailed(fatal, fatal=True)
+    verdicts = {v.item_id: v for v in await check(copies, responses, judge, concurrency)}
+    write_atomic(folder / "verdicts.jsonl", "".join(verdicts[c.id].model_dump_json() + "\n"
+                                                     for c in copies if c.id in verdicts))
+    written = 0
+    tmp = out_file.with_name(out_file.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        for item in items:
+            answers = [(responses[sid].content, verdicts[sid].results)
+                       for sid in (sample_id(item.id, k) for k in range(samples)) if sid in verdicts]
+            row = pick_rows(item, answers, fmt)
+            if row is not None:
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+                written += 1
+    tmp.replace(out_file)
+    return {"items": len(items), "answers": len(responses), "failed": len(failed), "rows": written}

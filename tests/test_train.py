@@ -85,4 +85,81 @@ def test_make_train_command(tmp_path):
     assert len(lines) == 200 and "ground_truth" not in json.loads(lines[0])
     bad = subprocess.run([sys.executable, "-m", "jfbench", "make-train", "--n", "5", "--out", str(out),
                           "--format", "dpo"], capture_output=True, text=True, timeout=300)
-    assert bad.returncode == 2 and "--format 'dpo'" in bad.stderr
+    assert bad.returncode == 2 and "sft and dpo need --sample-model" in bad.stderr
+
+
+# --- best-of-N ------------------------------------------------------------------------------------------
+
+def _items_for_best_of_n():
+    from jfbench.sampling import InstanceSpec, Item
+
+    specs = [InstanceSpec(id="length.characters", params={"min": 10, "max": 40}, wording=0),
+             InstanceSpec(id="content.keyword_included", params={"keywords": {"桜": 1}, "relation": "at_least"},
+                          wording=1)]
+    return [Item(id=f"t{k}", n=2, prompt_id="p", category="c", prompt="春について書いてください。", document=None,
+                 constraints=specs, text=f"春について書いてください。({k})") for k in range(3)]
+
+
+GOOD = "春は桜が咲き、町がやわらかな色に包まれます。"  # 22 characters, with 桜
+BAD_ONE = "春は暖かくなり、町がやわらかな色に包まれます。"  # no 桜
+BAD_TWO = "春。"  # too short, no 桜
+
+
+def test_best_of_n_writes_verified_sft_and_dpo_rows(tmp_path):
+    import asyncio
+
+    from openai_server import ScriptedOpenAIServer
+
+    from jfbench.models import GenSettings, ModelSpec
+    from jfbench.train import best_of_n
+
+    items = _items_for_best_of_n()
+    script = [{"content": GOOD}, {"content": BAD_ONE}, {"content": BAD_TWO}] * 2 + [{"content": BAD_ONE}]
+    with ScriptedOpenAIServer(script) as server:
+        spec = ModelSpec.parse("vllm:m", base_url=server.base_url)
+        stats = asyncio.run(best_of_n(items, tmp_path / "work", spec, GenSettings(temperature=1.0),
+                                      tmp_path / "dpo.jsonl", "dpo", samples=3, concurrency=1, backoff=0.01))
+        assert len(server.requests) == 9
+        sft = asyncio.run(best_of_n(items, tmp_path / "work", spec, GenSettings(temperature=1.0),
+                                    tmp_path / "sft.jsonl", "sft", samples=3, concurrency=1))
+        assert len(server.requests) == 9  # the saved answers are reused, not asked again
+    assert stats == {"items": 3, "answers": 9, "failed": 0, "rows": 2} and sft["rows"] == 2
+    dpo_rows = [json.loads(x) for x in (tmp_path / "dpo.jsonl").read_text(encoding="utf-8").splitlines()]
+    for row in dpo_rows:
+        assert row["chosen"] == [{"role": "assistant", "content": GOOD}]
+        assert row["rejected"] == [{"role": "assistant", "content": BAD_TWO}] and row["rejected_failed"] == 2
+        assert row["prompt"][0]["role"] == "user"
+    sft_rows = [json.loads(x) for x in (tmp_path / "sft.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert all(r["messages"][-1] == {"role": "assistant", "content": GOOD} for r in sft_rows)
+    verdicts = (tmp_path / "work" / "verdicts.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(verdicts) == 9
+
+
+def test_best_of_n_command_resumes_after_a_kill(tmp_path):
+    import signal
+    import time
+
+    from openai_server import ScriptedOpenAIServer
+
+    out, work = tmp_path / "sft.jsonl", tmp_path / "work"
+    args = [sys.executable, "-m", "jfbench", "make-train", "--n", "6", "--out", str(out), "--format", "sft",
+            "--samples", "2", "--work-dir", str(work), "--concurrency", "1", "--seed", "1"]
+    with ScriptedOpenAIServer([{"sleep": 0.1, "content": GOOD}]) as server:
+        proc = subprocess.Popen([*args, "--sample-model", "vllm:m", "--base-url", server.base_url],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        answers = work / "responses.jsonl"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (answers.exists() and
+                                                   answers.read_text(encoding="utf-8").count("\n") >= 3):
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        first = len(server.requests)
+        saved = answers.read_text(encoding="utf-8").count("\n")
+        done = subprocess.run([*args, "--sample-model", "vllm:m", "--base-url", server.base_url],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert len(server.requests) - first == 12 - saved  # only the missing answers were asked for
+    lines = answers.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 12 and len({json.loads(x)["item_id"] for x in lines}) == 12
+    assert out.exists()
