@@ -280,6 +280,9 @@ def make_train(
     concurrency: Annotated[int, typer.Option(min=1, max=512, help="Requests in flight.")] = 16,
     gen: Annotated[list[str] | None, typer.Option("--gen", help="Generation setting k=v (repeatable).")] = None,
     retries: Annotated[int, typer.Option(min=0, max=20, help="Retries per request.")] = 5,
+    rewrite_model: Annotated[str | None, typer.Option("--rewrite-model",
+                                                      help="Model that rewrites a prompt's best failing answer.")]
+    = None,
 ) -> None:
     """Training data on the 72 train constraints: prompt rows with verifiable ground truth, or, with
     --sample-model, best-of-N SFT/DPO rows whose answers the checkers verified."""
@@ -305,11 +308,14 @@ def make_train(
                 settings = settings.model_copy(update={"temperature": 1.0})  # best-of-N needs varied answers
             spec.check_credentials()
             check_reachable(spec.base_url or "")
+            rewriter = model_spec(rewrite_model, base_url) if rewrite_model else None
+            if rewriter is not None:
+                rewriter.check_credentials()
             judge_model = make_judge(judge, None, 1, None)
             items = list(train_items(pool, n, seed, weights))
             stats = asyncio.run(best_of_n(items, work_dir or out_file.with_name(out_file.name + ".work"), spec,
                                           settings, out_file, row_format, samples, judge_model, concurrency,
-                                          retries=retries))
+                                          rewrite_spec=rewriter, retries=retries))
         else:
             tmp = out_file.with_name(out_file.name + ".tmp")
             with tmp.open("w", encoding="utf-8") as f:
@@ -322,6 +328,6 @@ def make_train(
     if dropped:
         err.print(f"dropped {len(dropped)} prompts that overlap the test set (e.g. {', '.join(dropped[:3])})",
                   highlight=False)
-    detail = (f" ({stats['answers']} answers to {stats['items']} prompts, {stats['failed']} failed)"
-              if "answers" in stats else "")
+    detail = (f" ({stats['answers']} answers to {stats['items']} prompts, {stats['failed']} failed, "
+              f"{stats['rewritten']} verified rewrites)" if "answers" in stats else "")
     out.print(f"wrote {stats['rows']} rows to {out_file} from {len(pool)} base prompts{detail}", highlight=False)

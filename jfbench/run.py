@@ -222,6 +222,7 @@ async def generate(items: Sequence[Item], folder: Path, spec: ModelSpec, setting
                    progress: Progress | None = None) -> tuple[dict[str, ResponseRecord], list[str], str | None]:
     """Answers for every item (finished ones are read back, not regenerated); returns them, the ids that
     failed, and a fatal problem when the model cannot answer at all (a bad key, an unknown model)."""
+    folder.mkdir(parents=True, exist_ok=True)
     responses_path = folder / "responses.jsonl"
     done = {r.item_id: r for r in read_jsonl(responses_path, ResponseRecord)}
     wanted = {it.id for it in items}

@@ -131,11 +131,28 @@ def pick_rows(item: Item, answers: list[tuple[str, list[Any]]], fmt: str) -> dic
             "chosen_failed": 0, "rejected_failed": fails(rejected[1])}
 
 
+REWRITE_PROMPT = (
+    "次の依頼に対する回答が、いくつかの条件を満たしていません。内容はできるだけ生かしたまま、条件をすべて満たす"
+    "ように回答を書き直してください。出力は書き直した回答だけにしてください。\n\n"
+    "【依頼】\n{task}\n\n【元の回答】\n{answer}\n\n【満たしていない条件】\n{failed}"
+)
+
+
+def rewrite_item(item: Item, answer: str, results: list[Any]) -> Item:
+    """An item asking a model to fix `answer`; it keeps the constraints, so its answer is verified the same."""
+    wordings = {c.id: c.build().wording(c.wording) for c in item.constraints}
+    failed = "\n".join(f"- {wordings[r.id]}" for r in results if r.passed is False)
+    text = REWRITE_PROMPT.format(task=item.text, answer=answer, failed=failed)
+    return item.model_copy(update={"id": f"{item.id}#rewrite", "text": text})
+
+
 async def best_of_n(items: Sequence[Item], folder: Path, spec: ModelSpec, settings: GenSettings, out_file: Path,
                     fmt: str, samples: int = 8, judge: Any = None, concurrency: int = 16,
-                    **generate_kwargs: Any) -> dict[str, int]:
+                    rewrite_spec: ModelSpec | None = None, **generate_kwargs: Any) -> dict[str, int]:
     """Sample `samples` answers per item (answers saved in `folder`, resumable as in eval), verify every
-    answer, write every verdict to folder/verdicts.jsonl and the SFT or DPO rows to `out_file`."""
+    answer, and write every verdict to folder/verdicts.jsonl and the SFT or DPO rows to `out_file`. With
+    `rewrite_spec`, a prompt none of whose answers complies gets its best answer rewritten by that model;
+    a verified rewrite becomes the chosen answer."""
     from jfbench.run import check, generate, write_atomic
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -145,17 +162,34 @@ async def best_of_n(items: Sequence[Item], folder: Path, spec: ModelSpec, settin
     if fatal:
         raise CallFailed(fatal, fatal=True)
     verdicts = {v.item_id: v for v in await check(copies, responses, judge, concurrency)}
-    write_atomic(folder / "verdicts.jsonl", "".join(verdicts[c.id].model_dump_json() + "\n"
-                                                     for c in copies if c.id in verdicts))
+    answers = {item.id: [(responses[sid].content, verdicts[sid].results)
+                         for sid in (sample_id(item.id, k) for k in range(samples)) if sid in verdicts]
+               for item in items}
+    rewritten = 0
+    if rewrite_spec is not None:
+        def fails(results: list[Any]) -> int:
+            return sum(1 for r in results if r.passed is False)
+
+        todo = [rewrite_item(item, *min(answers[item.id], key=lambda a: fails(a[1])))
+                for item in items if answers[item.id] and all(fails(a[1]) for a in answers[item.id])]
+        if todo:
+            fixed, _, fatal = await generate(todo, folder / "rewrites", rewrite_spec, GenSettings(temperature=0.0),
+                                             concurrency=concurrency, **generate_kwargs)
+            if fatal:
+                raise CallFailed(fatal, fatal=True)
+            for v in await check(todo, fixed, judge, concurrency):
+                verdicts[v.item_id] = v
+                answers[v.item_id.removesuffix("#rewrite")].insert(0, (fixed[v.item_id].content, v.results))
+                rewritten += fails(v.results) == 0
+    write_atomic(folder / "verdicts.jsonl", "".join(v.model_dump_json() + "\n" for v in verdicts.values()))
     written = 0
     tmp = out_file.with_name(out_file.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as f:
         for item in items:
-            answers = [(responses[sid].content, verdicts[sid].results)
-                       for sid in (sample_id(item.id, k) for k in range(samples)) if sid in verdicts]
-            row = pick_rows(item, answers, fmt)
+            row = pick_rows(item, answers[item.id], fmt)
             if row is not None:
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
                 written += 1
     tmp.replace(out_file)
-    return {"items": len(items), "answers": len(responses), "failed": len(failed), "rows": written}
+    return {"items": len(items), "answers": len(responses), "failed": len(failed), "rows": written,
+            "rewritten": rewritten}

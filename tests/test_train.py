@@ -123,7 +123,7 @@ def test_best_of_n_writes_verified_sft_and_dpo_rows(tmp_path):
         sft = asyncio.run(best_of_n(items, tmp_path / "work", spec, GenSettings(temperature=1.0),
                                     tmp_path / "sft.jsonl", "sft", samples=3, concurrency=1))
         assert len(server.requests) == 9  # the saved answers are reused, not asked again
-    assert stats == {"items": 3, "answers": 9, "failed": 0, "rows": 2} and sft["rows"] == 2
+    assert stats == {"items": 3, "answers": 9, "failed": 0, "rows": 2, "rewritten": 0} and sft["rows"] == 2
     dpo_rows = [json.loads(x) for x in (tmp_path / "dpo.jsonl").read_text(encoding="utf-8").splitlines()]
     for row in dpo_rows:
         assert row["chosen"] == [{"role": "assistant", "content": GOOD}]
@@ -133,6 +133,26 @@ def test_best_of_n_writes_verified_sft_and_dpo_rows(tmp_path):
     assert all(r["messages"][-1] == {"role": "assistant", "content": GOOD} for r in sft_rows)
     verdicts = (tmp_path / "work" / "verdicts.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(verdicts) == 9
+
+
+def test_a_verified_rewrite_becomes_the_chosen_answer(tmp_path):
+    import asyncio
+
+    from openai_server import ScriptedOpenAIServer
+
+    from jfbench.models import GenSettings, ModelSpec
+    from jfbench.train import best_of_n
+
+    items = _items_for_best_of_n()[:1]
+    with ScriptedOpenAIServer([{"content": BAD_ONE}, {"content": BAD_TWO}, {"content": GOOD}]) as server:
+        spec = ModelSpec.parse("vllm:m", base_url=server.base_url)
+        stats = asyncio.run(best_of_n(items, tmp_path / "work", spec, GenSettings(), tmp_path / "dpo.jsonl", "dpo",
+                                      samples=2, concurrency=1, rewrite_spec=spec))
+        rewrite_request = server.requests[2]["messages"][0]["content"]
+    assert stats["rewritten"] == 1 and stats["rows"] == 1
+    assert BAD_ONE in rewrite_request and "【満たしていない条件】" in rewrite_request  # the best failing answer
+    [row] = [json.loads(x) for x in (tmp_path / "dpo.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert row["chosen"][0]["content"] == GOOD and row["rejected"][0]["content"] == BAD_TWO
 
 
 def test_best_of_n_command_resumes_after_a_kill(tmp_path):
