@@ -31,7 +31,7 @@ def _instances(ground_truth: str) -> tuple[tuple[Constraint, ...], str | None]:
 def score_answer(answer: str, ground_truth: str, all_or_nothing: bool = False) -> float:
     instances, document = _instances(ground_truth)
     text, _ = split_reasoning(answer)
-    results = offline_results(list(instances), text, document)
+    results = offline_results(list(instances), text, document, loose=False)
     decided = [r.passed for r in results if r.passed is not None]
     if not decided:
         return 0.0

@@ -57,16 +57,18 @@ def loose_verdict(inst: Constraint, response: Response, strict: Verdict) -> bool
     return any(inst.evaluate(analyse(v, document)).passed for v in loose_variants(response.completion))
 
 
-def result_of(inst: Constraint, response: Response, verdict: Verdict) -> InstanceResult:
+def result_of(inst: Constraint, response: Response, verdict: Verdict, loose: bool = True) -> InstanceResult:
     return InstanceResult(id=inst.id, group=inst.group.value, passed=verdict.passed,
-                          loose=loose_verdict(inst, response, verdict), method=verdict.method,
+                          loose=loose_verdict(inst, response, verdict) if loose else None, method=verdict.method,
                           reason=verdict.reason, heuristic=verdict.heuristic, usage=verdict.usage)
 
 
-def offline_results(instances: list[Constraint], answer: str, document: str | None = None) -> list[InstanceResult]:
-    """Verdicts without a judge: rule checks, hybrid heuristics; judge constraints are skipped."""
+def offline_results(instances: list[Constraint], answer: str, document: str | None = None,
+                    loose: bool = True) -> list[InstanceResult]:
+    """Verdicts without a judge: rule checks, hybrid heuristics; judge constraints are skipped. `loose=False`
+    skips the loose variants (rewards need the strict verdict only)."""
     response = analyse(answer, document)
-    return [result_of(inst, response, inst.evaluate(response)) for inst in instances]
+    return [result_of(inst, response, inst.evaluate(response), loose) for inst in instances]
 
 
 def needs_judge(inst: Constraint) -> bool:
