@@ -500,10 +500,9 @@ class AlternatingMoraParity(Constraint):
 
 # --- palindromes --------------------------------------------------------------------------------------
 
-def palindrome_reading(w: Token) -> str | None:
-    """The folded reading when it has >= 3 morae and reads the same reversed, else None."""
-    kana = reading(w)
-    return None if kana is None else _palindrome(kana)
+def palindrome_indexes(r: Response) -> list[int]:
+    """Indexes into r.words of the words whose folded reading has >= 3 morae and reads the same reversed."""
+    return [i for i, kana in enumerate(r.readings) if kana and _palindrome(kana)]
 
 
 @lru_cache(maxsize=16384)
@@ -557,7 +556,7 @@ class Palindromes(Constraint):
         seen_surfaces: set[str] = set()
         seen_lemmas: set[str] = set()
         keys = r.word_keys
-        for i in [i for i, kana in enumerate(r.readings) if kana and _palindrome(kana)]:
+        for i in palindrome_indexes(r):
             surface, lemma = keys[i]
             if surface in seen_surfaces or lemma in seen_lemmas:
                 continue

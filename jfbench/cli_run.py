@@ -134,7 +134,7 @@ def eval_cmd(
         folder = out_dir or Path("reports") / f"{spec.slug}-{Path(dataset).stem}-{config.key()}"
     except (UsageError, RunError, ModelError, PromptFileError, CatalogError) as exc:
         fail_usage(str(exc))
-    if replay is None and not items:
+    if not items:
         fail_usage("no items selected; check --n and --limit")
     state = _ProgressView(len(items))
     try:
@@ -171,13 +171,10 @@ def score(
     = None,
 ) -> None:
     """Re-check and re-score a run's saved answers without calling the model (e.g. after a checker fix)."""
-    from jfbench.run import RunConfig, RunError, load_items, rescore, select_items
+    from jfbench.run import RunError, load_config, load_items, rescore, select_items
 
     try:
-        config_path = run_dir / "run.json"
-        if not config_path.exists():
-            raise RunError(f"{run_dir} is not a run folder (no run.json)")
-        config = RunConfig.model_validate_json(config_path.read_text(encoding="utf-8"))
+        config = load_config(run_dir)
         if set_path is None:
             set_path = Path(config.dataset) if Path(config.dataset).is_file() else bundled_set()
         items, digest = load_items(set_path)
@@ -186,7 +183,7 @@ def score(
                            f"{config.dataset_sha256[:12]}…; pass the run's set with --set")
         items = select_items(items, config.sizes, config.limit)
         judge_model = make_judge(judge, judge_base_url, 1, judge_cache)
-        scores = rescore(run_dir, items, judge_model)
+        scores = rescore(run_dir, items, config, judge_model)
     except (UsageError, RunError) as exc:
         fail_usage(str(exc))
     print_summary(scores, run_dir)

@@ -553,9 +553,14 @@ def lemma_base(token: Token) -> str:
     return lemma
 
 
+def lemma_key(token: Token) -> str:
+    """The folded lemma base: the second §W same-word identity."""
+    return fold_word(lemma_base(token))
+
+
 def same_word_keys(token: Token) -> tuple[str, str]:
     """§W same-word identities: the NFKC + casefold surface and the folded lemma base."""
-    return fold_word(token.surface), fold_word(lemma_base(token))
+    return fold_word(token.surface), lemma_key(token)
 
 
 def same_word(a: Token, b: Token) -> bool:
@@ -688,7 +693,7 @@ class Response:
     @cached_property
     def word_keys(self) -> list[tuple[str, str]]:
         """§W same-word identities (folded surface, folded lemma base) of each word, parallel to `words`."""
-        return [(s, fold_word(lemma_base(w))) for s, w in zip(self.folded_words, self.words, strict=True)]
+        return [(s, lemma_key(w)) for s, w in zip(self.folded_words, self.words, strict=True)]
 
     @cached_property
     def numbers(self) -> list[NumberToken]:

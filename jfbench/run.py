@@ -206,10 +206,7 @@ def prepare_folder(folder: Path, config: RunConfig) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     run_json = folder / "run.json"
     if run_json.exists():
-        try:
-            old = RunConfig.model_validate_json(run_json.read_text(encoding="utf-8"))
-        except ValidationError as exc:
-            raise RunError(f"{run_json} is not a run.json ({exc.errors()[0]['msg']}); use another --out") from exc
+        old = load_config(folder)
         if old.key() != config.key():
             raise RunError(f"{folder} holds a run of {old.model} with other settings (key {old.key()}, "
                            f"this one {config.key()}); use another --out")
@@ -331,20 +328,26 @@ async def evaluate(items: Sequence[Item], folder: Path, config: RunConfig, spec:
     return RunResult(folder=folder, scores=scores, answered=len(responses), failed=failed, fatal=fatal)
 
 
-def rescore(folder: Path, items: Sequence[Item], judge: Judge | None = None, concurrency: int = 8) -> dict[str, Any]:
-    """Scores from the answers already in a run folder, without calling the model."""
+def load_config(folder: Path) -> RunConfig:
     run_json = folder / "run.json"
     if not run_json.exists():
         raise RunError(f"{folder} is not a run folder (no run.json)")
-    config = RunConfig.model_validate_json(run_json.read_text(encoding="utf-8"))
+    try:
+        return RunConfig.model_validate_json(run_json.read_text(encoding="utf-8"))
+    except ValidationError as exc:
+        raise RunError(f"{run_json} is not a run.json ({exc.errors()[0]['msg']})") from exc
+
+
+def rescore(folder: Path, items: Sequence[Item], config: RunConfig, judge: Judge | None = None,
+            concurrency: int = 8) -> dict[str, Any]:
+    """Scores from the answers already in a run folder, without calling the model. `items` is the run's
+    selection: items without an answer stay generation errors, as in the run itself."""
     responses = {r.item_id: r for r in read_jsonl(folder / "responses.jsonl", ResponseRecord)}
-    known = {it.id for it in items}
-    unknown = sorted(set(responses) - known)
+    unknown = sorted(set(responses) - {it.id for it in items})
     if unknown:
         raise RunError(f"{folder}/responses.jsonl has item {unknown[0]!r}, which is not in the benchmark set")
-    answered_items = [it for it in items if it.id in responses] if responses else []
-    verdicts = asyncio.run(check(answered_items, responses, judge, concurrency))
-    return write_scores(folder, answered_items, verdicts, responses, config.seed)
+    verdicts = asyncio.run(check(items, responses, judge, concurrency))
+    return write_scores(folder, items, verdicts, responses, config.seed)
 
 
 def check_reachable(base_url: str, timeout: float = 5.0) -> None:

@@ -106,13 +106,15 @@ def sample_id(item_id: str, k: int) -> str:
     return f"{item_id}#s{k}"
 
 
+def fails(results: list[Any]) -> int:
+    """Failed instances of one answer; undecided verdicts neither pass nor fail."""
+    return sum(1 for r in results if r.passed is False)
+
+
 def pick_rows(item: Item, answers: list[tuple[str, list[Any]]], fmt: str) -> dict[str, Any] | None:
     """An SFT row (a fully compliant answer) or a DPO row (chosen: compliant; rejected: the answer of the
     same prompt failing most constraints), or None when the samples allow none. `answers` holds
-    (text, InstanceResults) per sample; undecided verdicts neither pass nor fail."""
-    def fails(results: list[Any]) -> int:
-        return sum(1 for r in results if r.passed is False)
-
+    (text, InstanceResults) per sample."""
     passing = [a for a in answers if fails(a[1]) == 0 and any(r.passed for r in a[1])]
     if not passing:
         return None
@@ -167,9 +169,6 @@ async def best_of_n(items: Sequence[Item], folder: Path, spec: ModelSpec, settin
                for item in items}
     rewritten = 0
     if rewrite_spec is not None:
-        def fails(results: list[Any]) -> int:
-            return sum(1 for r in results if r.passed is False)
-
         todo = [rewrite_item(item, *min(answers[item.id], key=lambda a: fails(a[1])))
                 for item in items if answers[item.id] and all(fails(a[1]) for a in answers[item.id])]
         if todo:

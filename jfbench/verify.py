@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from jfbench.catalog import Constraint, Kind, Method, Verdict
+from jfbench.catalog import Constraint, Method, Verdict
 from jfbench.ja import Response, analyse
 
 STRICT_ONLY = frozenset({"logic.negation"})
@@ -70,6 +70,3 @@ def offline_results(instances: list[Constraint], answer: str, document: str | No
     response = analyse(answer, document)
     return [result_of(inst, response, inst.evaluate(response), loose) for inst in instances]
 
-
-def needs_judge(inst: Constraint) -> bool:
-    return inst.kind is not Kind.RULE

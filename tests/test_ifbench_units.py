@@ -175,7 +175,7 @@ from jfbench.constraints.ifbench_sentence import alliteration_run  # noqa: E402
 from jfbench.constraints.ifbench_words import (  # noqa: E402
     POSITION_KEYWORDS,
     initials,
-    palindrome_reading,
+    palindrome_indexes,
     paragraph_words,
     pron_of,
     single_noun,
@@ -249,7 +249,8 @@ def test_pron_for_special_morae(text, prons):
     ("轆轤で逆さに", ["轆轤", "逆さ"]),  # ロクロ, サカサ
 ])
 def test_palindrome_readings(text, palindromes):
-    assert [w.surface for w in Response(text).words if palindrome_reading(w)] == palindromes
+    r = Response(text)
+    assert [r.words[i].surface for i in palindrome_indexes(r)] == palindromes
 
 
 def test_same_word_identity_and_groups():

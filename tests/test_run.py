@@ -22,9 +22,11 @@ from jfbench.run import (
     RunConfig,
     RunError,
     evaluate,
+    load_config,
     load_items,
     load_replay,
     read_jsonl,
+    rescore,
     select_items,
 )
 from jfbench.scoring import score
@@ -83,6 +85,8 @@ def test_persistent_failures_are_recorded_and_retried_on_resume(small_set, tmp_p
     assert sorted(result.failed) == sorted(it.id for it in items[:3])
     assert read_jsonl(tmp_path / "responses.jsonl", ResponseRecord) == []
     assert json.loads((tmp_path / "scores.json").read_text())["errors"]["generation"] == 3
+    rescored = rescore(tmp_path, items[:3], load_config(tmp_path))  # failures stay failures when re-scored
+    assert rescored["errors"]["generation"] == 3 and rescored["n_items"] == 3
     with ScriptedOpenAIServer([{"content": ANSWER}]) as server:
         result = _run(items[:3], tmp_path, server, set_path=small_set)
         assert len(server.requests) == 3
