@@ -117,8 +117,42 @@ DOC_A = "江戸時代の町人文化は、商業の発展とともに花開い�
 DOC_H = "次の文章を読んで、筆者の主張を三行でまとめてください。\n\n地方の小さな書店が次々に姿を消している。"
 
 
+class _EndSpan(_Positional):
+    """The first or last `length` characters of the document (END), on a line of their own."""
+
+    END: ClassVar[str]
+    jfbench_kwargs: ClassVar[dict[str, str]] = {"length": "length"}
+
+    @classmethod
+    def _piece(cls, chars: tuple[str, ...], n: int) -> str:
+        return "".join(chars[:n] if cls.END == "first" else chars[-n:])
+
+    @classmethod
+    def options(cls, doc: str) -> list[int]:
+        chars = clusters(doc)
+        return [n for n in range(MIN_TARGET, MAX_TARGET + 1) if n < len(chars) and _clean_target(cls._piece(chars, n))]
+
+    @classmethod
+    def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
+        _, options = cls._options(prompt)
+        return cls.Params(length=rng.choice(options or list(range(MIN_TARGET, MAX_TARGET + 1))))
+
+    def target_span(self, length: int) -> tuple[int, int]:
+        n = self.params.length
+        return (1, n) if self.END == "first" else (length - n + 1, length)
+
+    def check(self, r: Response) -> Verdict:
+        doc = document_of(r)
+        if doc is None:
+            return self.fail(NO_DOCUMENT)
+        n, length = self.params.length, len(clusters(doc))
+        if n > length:
+            return self.fail(f"the document has only {length} characters, fewer than {n}")
+        return target_verdict(self, r, doc, *self.target_span(length), f"the {self.END} {n} characters")
+
+
 @register
-class ExtractPrefix(_Positional):
+class ExtractPrefix(_EndSpan):
     id = "processing.extract_prefix"
     aliases = ("PrefixExtractionProcessingConstraint",)
     Params = LengthParams
@@ -139,34 +173,11 @@ class ExtractPrefix(_Positional):
         E(response="江戸時代", params={"length": 5}, document=DOC_A, passed=False, note="4 characters, not 5"),
         E(response="『江戸時代の』", params={"length": 5}, document=DOC_A, passed=False, note="only 「」 or \"\" may wrap it"),
     )
-    jfbench_kwargs: ClassVar[dict[str, str]] = {"length": "length"}
-
-    @classmethod
-    def options(cls, doc: str) -> list[int]:
-        chars = clusters(doc)
-        return [n for n in range(MIN_TARGET, MAX_TARGET + 1)
-                if n < len(chars) and _clean_target("".join(chars[:n]))]
-
-    @classmethod
-    def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
-        _, options = cls._options(prompt)
-        return cls.Params(length=rng.choice(options or list(range(MIN_TARGET, MAX_TARGET + 1))))
-
-    def target_span(self, length: int) -> tuple[int, int]:
-        return 1, self.params.length
-
-    def check(self, r: Response) -> Verdict:
-        doc = document_of(r)
-        if doc is None:
-            return self.fail(NO_DOCUMENT)
-        n, length = self.params.length, len(clusters(doc))
-        if n > length:
-            return self.fail(f"the document has only {length} characters, fewer than {n}")
-        return target_verdict(self, r, doc, *self.target_span(length), f"the first {n} characters")
+    END = "first"
 
 
 @register
-class ExtractSuffix(_Positional):
+class ExtractSuffix(_EndSpan):
     id = "processing.extract_suffix"
     aliases = ("SuffixExtractionProcessingConstraint",)
     Params = LengthParams
@@ -184,30 +195,7 @@ class ExtractSuffix(_Positional):
         E(response="最後の4文字は「なった。」です。", params={"length": 4}, document=DOC_A, passed=False,
           note="not on a line of its own"),
     )
-    jfbench_kwargs: ClassVar[dict[str, str]] = {"length": "length"}
-
-    @classmethod
-    def options(cls, doc: str) -> list[int]:
-        chars = clusters(doc)
-        return [n for n in range(MIN_TARGET, MAX_TARGET + 1)
-                if n < len(chars) and _clean_target("".join(chars[-n:]))]
-
-    @classmethod
-    def sample(cls, rng: random.Random, prompt: Any = None) -> ParamsBase:
-        _, options = cls._options(prompt)
-        return cls.Params(length=rng.choice(options or list(range(MIN_TARGET, MAX_TARGET + 1))))
-
-    def target_span(self, length: int) -> tuple[int, int]:
-        return length - self.params.length + 1, length
-
-    def check(self, r: Response) -> Verdict:
-        doc = document_of(r)
-        if doc is None:
-            return self.fail(NO_DOCUMENT)
-        n, length = self.params.length, len(clusters(doc))
-        if n > length:
-            return self.fail(f"the document has only {length} characters, fewer than {n}")
-        return target_verdict(self, r, doc, *self.target_span(length), f"the last {n} characters")
+    END = "last"
 
 
 @register
