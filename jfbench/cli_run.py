@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from jfbench.catalog import CatalogError
-from jfbench.cli import UsageError, app, err, fail_usage, make_judge, out
+from jfbench.cli import JudgeBaseUrl, JudgeCachePath, JudgeOption, UsageError, app, err, fail_usage, make_judge, out
 from jfbench.models import GenSettings, ModelError
 from jfbench.prompts import PromptFileError, bundled_prompts, load_prompts
 
@@ -100,8 +100,8 @@ def eval_cmd(
     n: Annotated[str | None, typer.Option("--n", help="Constraint counts to evaluate, e.g. 1,2,4.")] = None,
     judge: Annotated[str, typer.Option(help="Judge model spec, or none (hybrids use their heuristic).")]
     = "openrouter:openai/gpt-oss-120b",
-    judge_base_url: Annotated[str | None, typer.Option("--judge-base-url")] = None,
-    judge_cache: Annotated[Path | None, typer.Option("--judge-cache")] = None,
+    judge_base_url: JudgeBaseUrl = None,
+    judge_cache: JudgeCachePath = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Run folder (default reports/<model>-<set>-<key>/).")]
     = None,
     concurrency: Annotated[int, typer.Option(min=1, max=512, help="Requests in flight.")] = 16,
@@ -138,7 +138,7 @@ def eval_cmd(
         fail_usage("no items selected; check --n and --limit")
     state = _ProgressView(len(items))
     try:
-        with state.live:
+        with state.bar:
             result = asyncio.run(_interruptible(evaluate(
                 items, folder, config, spec, judge=judge_model, concurrency=concurrency, rpm=rpm, retries=retries,
                 timeout=timeout, replay=replay, progress=state.progress)))
@@ -164,9 +164,9 @@ def eval_cmd(
 @app.command()
 def score(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by jfbench eval.")],
-    judge: Annotated[str, typer.Option(help="Judge model spec, or none.")] = "none",
-    judge_base_url: Annotated[str | None, typer.Option("--judge-base-url")] = None,
-    judge_cache: Annotated[Path | None, typer.Option("--judge-cache")] = None,
+    judge: JudgeOption = "none",
+    judge_base_url: JudgeBaseUrl = None,
+    judge_cache: JudgeCachePath = None,
     set_path: Annotated[Path | None, typer.Option("--set", help="The run's benchmark set, if not the bundled one.")]
     = None,
 ) -> None:
@@ -200,7 +200,6 @@ class _ProgressView:
         self.bar = Progress(TextColumn("eval"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
                             TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=False)
         self.task = self.bar.add_task("eval", total=total, info="")
-        self.live = self.bar
         self.progress = RunProgress(total=total, on_update=self._update)
 
     def _update(self, p) -> None:
