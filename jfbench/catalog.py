@@ -42,6 +42,20 @@ class Group(StrEnum):
     STRUCTURE = "structure"
     STYLE = "style"
 
+    @property
+    def title_ja(self) -> str:
+        """A short Japanese name for reports and charts."""
+        return GROUP_TITLES_JA[self.value]
+
+
+GROUP_TITLES_JA = {
+    "character": "文字種", "content": "内容", "format": "出力形式", "ifbench_count": "個数（IFBench）",
+    "ifbench_format": "書式（IFBench）", "ifbench_ratio": "比率（IFBench）", "ifbench_repeat": "反復（IFBench）",
+    "ifbench_sentence": "文（IFBench）", "ifbench_words": "語（IFBench）", "length": "長さ", "logic": "論理",
+    "meta_output": "出力の作法", "notation": "表記", "processing": "文書の加工", "structure": "構成",
+    "style": "文体",
+}
+
 
 class Kind(StrEnum):
     RULE = "rule"

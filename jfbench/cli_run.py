@@ -24,6 +24,9 @@ DEFAULT_SEED = 20261121
 SET_SIZES = (1, 2, 4, 8)
 SET_PER_SIZE = 300
 
+ReportOption = Annotated[bool, typer.Option("--report/--no-report",
+                                            help="Write report.md, report.html, CSV tables and charts.")]
+
 
 def bundled_set(name: str = DEFAULT_SET) -> Path:
     return Path(str(resources.files("jfbench.data") / "sets" / f"{name}.jsonl"))
@@ -114,6 +117,7 @@ def eval_cmd(
     = None,
     fail_on_error: Annotated[float | None, typer.Option("--fail-on-error", min=0, max=1,
                                                        help="Exit 1 when this share of items fails.")] = None,
+    report: ReportOption = True,
 ) -> None:
     """Evaluate a model on the benchmark: answers, verdicts and scores in a resumable run folder."""
     from jfbench.run import RunConfig, RunError, check_reachable, evaluate, load_replay, model_spec, select_items
@@ -121,9 +125,10 @@ def eval_cmd(
     try:
         spec = model_spec(model, base_url)
         settings = GenSettings.parse(gen)
-        items, dataset, digest = _resolve_items(set_path, prompts, seed)
-        items = select_items(items, _sizes(n), limit)
-        replay = load_replay(Path(spec.model), items) if spec.provider == "replay" else None
+        all_items, dataset, digest = _resolve_items(set_path, prompts, seed)
+        items = select_items(all_items, _sizes(n), limit)
+        # Replay answers are checked against the whole set: answers to unselected items are fine.
+        replay = load_replay(Path(spec.model), all_items) if spec.provider == "replay" else None
         if replay is None:
             spec.check_credentials()
             check_reachable(spec.base_url or "")
@@ -148,7 +153,7 @@ def eval_cmd(
         err.print(f"interrupted: {state.progress.done} of {len(items)} answers are saved in {folder}; "
                   "run the same command again to resume", highlight=False)
         raise typer.Exit(130) from None
-    print_summary(result.scores, folder)
+    print_summary(result.scores, folder, report)
     if result.fatal:
         err.print(f"[bold red]error:[/] the model cannot answer: {result.fatal}", highlight=False)
         raise typer.Exit(2)
@@ -169,6 +174,7 @@ def score(
     judge_cache: JudgeCachePath = None,
     set_path: Annotated[Path | None, typer.Option("--set", help="The run's benchmark set, if not the bundled one.")]
     = None,
+    report: ReportOption = True,
 ) -> None:
     """Re-check and re-score a run's saved answers without calling the model (e.g. after a checker fix)."""
     from jfbench.run import RunError, load_config, load_items, rescore, select_items
@@ -186,7 +192,7 @@ def score(
         scores = rescore(run_dir, items, config, judge_model)
     except (UsageError, RunError) as exc:
         fail_usage(str(exc))
-    print_summary(scores, run_dir)
+    print_summary(scores, run_dir, report)
 
 
 # --- display ----------------------------------------------------------------------------------------------
@@ -232,7 +238,7 @@ def _fmt(value, ci=None) -> str:
     return text
 
 
-def print_summary(scores: dict, folder: Path) -> None:
+def print_summary(scores: dict, folder: Path, report: bool = False) -> None:
     table = Table(title=f"jfbench results ({scores['n_answered']} of {scores['n_items']} items answered)")
     for col in ("", "prompt strict", "prompt loose", "instruction strict", "instruction loose"):
         table.add_column(col)
@@ -254,6 +260,10 @@ def print_summary(scores: dict, folder: Path) -> None:
     out.print(f"tokens: {usage['prompt_tokens']:,} prompt, {usage['completion_tokens']:,} completion "
               f"({usage['reasoning_tokens']:,} reasoning){cost}", highlight=False)
     out.print(f"run folder: {folder}", highlight=False)
+    if report:
+        from jfbench.report import load_run, write_report
+
+        out.print(f"report: {write_report([load_run(folder)], folder)} (and report.md)", highlight=False)
 
 
 @app.command("make-train")

@@ -79,15 +79,17 @@ class ErrorRecord(BaseModel):
 
 # --- crash-safe JSONL -------------------------------------------------------------------------------------
 
-def read_jsonl(path: Path, model: type[BaseModel]) -> list[Any]:
-    """The complete records of a JSONL file; a partial last line (a killed writer) is cut off the file."""
+def read_jsonl(path: Path, model: type[BaseModel], *, repair: bool = True) -> list[Any]:
+    """The complete records of a JSONL file; a partial last line (a killed writer) is ignored, and cut off
+    the file when `repair` (readers that only report leave the file alone)."""
     if not path.exists():
         return []
     data = path.read_bytes()
     end = data.rfind(b"\n") + 1
     if end < len(data):  # the tail after the last newline is a record that was never finished
-        with path.open("r+b") as f:
-            f.truncate(end)
+        if repair:
+            with path.open("r+b") as f:
+                f.truncate(end)
         data = data[:end]
     out = []
     for number, line in numbered_lines(data.decode("utf-8")):
