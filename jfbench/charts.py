@@ -85,22 +85,23 @@ def _legend(ax: Any, runs: Sequence[RunData]) -> None:
 
 def accuracy_by_n(runs: Sequence[RunData]) -> bytes:
     """Grouped bars: prompt-level accuracy (strict) per constraint count and overall, 95% whiskers."""
+    scopes = [s for s in SCOPES if any(run.block(s) for run in runs)]  # counts no run has are left out
     with rc_context(_style()):
         fig = Figure(figsize=(8, 4.2))
         ax = fig.subplots()
         width = 0.8 / len(runs)
         for k, run in enumerate(runs):
-            blocks = [run.block(s) for s in SCOPES]
+            blocks = [run.block(s) for s in scopes]
             values = [b["prompt_accuracy"]["strict"] if b else None for b in blocks]
             cis = [b["prompt_accuracy"]["strict_ci"] if b else None for b in blocks]
-            xs = [i + (k - (len(runs) - 1) / 2) * width for i in range(len(SCOPES))]
+            xs = [i + (k - (len(runs) - 1) / 2) * width for i in range(len(scopes))]
             heights = [v * 100 if v is not None else 0 for v in values]
             err = [[e * 100 for e in side] for side in _whiskers(values, cis)]
             ax.bar(xs, heights, width * 0.92, color=COLORS[k % len(COLORS)], label=run.label,
                    yerr=err, capsize=3, error_kw={"elinewidth": 1, "ecolor": "#333333"})
             for x, value in zip(xs, values, strict=True):
                 _value_label(ax, x, value, vertical=True)
-        ax.set_xticks(range(len(SCOPES)), [f"n = {s}" if s != "all" else "全体 (all)" for s in SCOPES])
+        ax.set_xticks(range(len(scopes)), [f"n = {s}" if s != "all" else "全体 (all)" for s in scopes])
         ax.set_ylim(0, 100)
         ax.set_ylabel("prompt-level accuracy, strict (%)")
         ax.set_title("制約数ごとの正答率 · prompt-level accuracy by number of constraints")
@@ -136,8 +137,9 @@ def group_rates(runs: Sequence[RunData]) -> bytes:
 
 
 def accuracy_vs_tokens(runs: Sequence[RunData]) -> bytes:
-    """Prompt-level accuracy against tokens used per item (input + output incl. reasoning): up and to the
-    left is better."""
+    """Prompt-level accuracy against the tokens a run used (input + output incl. reasoning): up and to the
+    left is better. Runs of different sizes are compared per answered item instead of in total."""
+    same_size = len({run.scores["n_answered"] for run in runs}) == 1
     with rc_context(_style()):
         fig = Figure(figsize=(8, 4.2))
         ax = fig.subplots()
@@ -146,13 +148,15 @@ def accuracy_vs_tokens(runs: Sequence[RunData]) -> bytes:
             p = run.scores["prompt_accuracy"]
             answered = run.scores["n_answered"]
             if run.tokens and answered and p["strict"] is not None:
-                points.append((run.tokens / answered, p["strict"], p["strict_ci"], k, run))
+                x = run.tokens if same_size else run.tokens / answered
+                points.append((x, p["strict"], p["strict_ci"], k, run))
         if points:
             for x, y, ci, k, run in points:
                 below, above = _whiskers([y], [ci])
                 ax.errorbar([x], [y * 100], yerr=[[below[0] * 100], [above[0] * 100]], fmt="o", markersize=8, capsize=3,
                             color=COLORS[k % len(COLORS)], label=run.label)
-                ax.annotate(run.label, (x, y * 100), xytext=(6, 6), textcoords="offset points", fontsize=8)
+                ax.annotate(run.label, (x, y * 100), xytext=(6, -12 if y > 0.9 else 6), textcoords="offset points",
+                            fontsize=8)
             xs = [pt[0] for pt in points]
             if max(xs) / min(xs) > 10:
                 ax.set_xscale("log")
@@ -166,7 +170,8 @@ def accuracy_vs_tokens(runs: Sequence[RunData]) -> bytes:
                     transform=ax.transAxes, fontsize=12, color="#57606a")
             ax.set_xticks([])
             ax.set_yticks([])
-        ax.set_xlabel("tokens per item: input + output incl. reasoning (fewer is cheaper)")
+        what = f"total tokens of {runs[0].scores['n_answered']:,} answers" if same_size else "tokens per answer"
+        ax.set_xlabel(f"{what}: input + output incl. reasoning (fewer is cheaper)")
         ax.set_ylabel("prompt-level accuracy, strict (%)")
         ax.set_title("トークン数と正答率 · accuracy against tokens used")
         if len(points) > 1:
