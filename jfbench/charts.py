@@ -179,6 +179,40 @@ def accuracy_vs_tokens(runs: Sequence[RunData]) -> bytes:
         return _png(fig)
 
 
+def kept_curve(by_conversation: dict[str, dict[str, Any]]) -> tuple[list[int], list[float]]:
+    """Kaplan-Meier estimate of the share of conversations that follow every rule through turn t: a
+    conversation that ends unbroken after k turns counts among those at risk up to k and no further."""
+    last = max((c["turns"] for c in by_conversation.values()), default=0)
+    turns, kept, share = [0], [1.0], 1.0
+    for t in range(1, last + 1):
+        at_risk = sum(1 for c in by_conversation.values()
+                      if c["turns"] >= t and (c["first_break"] is None or c["first_break"] >= t))
+        broke = sum(1 for c in by_conversation.values() if c["first_break"] == t)
+        if at_risk:
+            share *= 1 - broke / at_risk
+        turns.append(t)
+        kept.append(share)
+    return turns, kept
+
+
+def rules_kept_by_turn(runs: Sequence[Any]) -> bytes:
+    """Role-play: a step curve per model of the share of conversations with no broken rule so far."""
+    with rc_context(_style()):
+        fig = Figure(figsize=(8, 4.2))
+        ax = fig.subplots()
+        for k, run in enumerate(runs):
+            turns, kept = kept_curve(run.scores["by_conversation"])
+            ax.step(turns, [v * 100 for v in kept], where="post", color=COLORS[k % len(COLORS)], linewidth=2,
+                    label=run.label)
+        ax.set_ylim(0, 105)
+        ax.set_xlim(left=0)
+        ax.set_xlabel("assistant turn")
+        ax.set_ylabel("conversations without a broken rule (%)")
+        ax.set_title("ルールを守り続けた会話の割合 · conversations still following every rule")
+        _legend(ax, runs)
+        return _png(fig)
+
+
 def all_charts(runs: Sequence[RunData]) -> dict[str, tuple[str, bytes]]:
     """name -> (title, PNG) for every chart of a report."""
     return {

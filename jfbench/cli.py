@@ -427,4 +427,4 @@ def main() -> None:
     app()
 
 
-from jfbench import cli_report, cli_run  # noqa: E402, F401  register their commands on `app` (needs it defined)
+from jfbench import cli_report, cli_roleplay, cli_run  # noqa: E402, F401  register their commands on `app` (needs it defined)

@@ -141,10 +141,10 @@ def eval_cmd(
         fail_usage(str(exc))
     if not items:
         fail_usage("no items selected; check --n and --limit")
-    state = _ProgressView(len(items))
+    state = ProgressView(len(items))
     try:
         with state.bar:
-            result = asyncio.run(_interruptible(evaluate(
+            result = asyncio.run(interruptible(evaluate(
                 items, folder, config, spec, judge=judge_model, concurrency=concurrency, rpm=rpm, retries=retries,
                 timeout=timeout, replay=replay, progress=state.progress)))
     except RunError as exc:
@@ -174,11 +174,18 @@ def score(
     judge_cache: JudgeCachePath = None,
     set_path: Annotated[Path | None, typer.Option("--set", help="The run's benchmark set, if not the bundled one.")]
     = None,
+    cards_dir: Annotated[Path | None, typer.Option("--cards-dir", help="A role-play run's cards, if not bundled.")]
+    = None,
     report: ReportOption = True,
 ) -> None:
     """Re-check and re-score a run's saved answers without calling the model (e.g. after a checker fix)."""
+    from jfbench.report import run_kind
     from jfbench.run import RunError, load_config, load_items, rescore, select_items
 
+    if run_kind(run_dir) == "roleplay":
+        from jfbench.cli_roleplay import rescore_roleplay_cmd
+
+        return rescore_roleplay_cmd(run_dir, judge, judge_base_url, judge_cache, cards_dir, report)
     try:
         config = load_config(run_dir)
         if set_path is None:
@@ -197,13 +204,13 @@ def score(
 
 # --- display ----------------------------------------------------------------------------------------------
 
-class _ProgressView:
+class ProgressView:
     """A rich progress bar fed by run.Progress updates: items, errors, tokens, cost, ETA."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, label: str = "eval") -> None:
         from jfbench.run import Progress as RunProgress
 
-        self.bar = Progress(TextColumn("eval"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
+        self.bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
                             TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=False)
         self.task = self.bar.add_task("eval", total=total, info="")
         self.progress = RunProgress(total=total, on_update=self._update)
@@ -215,7 +222,7 @@ class _ProgressView:
                         info=f"errors {p.errors}  tokens {tokens:,}{cost}")
 
 
-async def _interruptible(coro):
+async def interruptible(coro):
     """Run `coro`; SIGTERM is turned into KeyboardInterrupt, so both stop the run the same clean way."""
     loop = asyncio.get_running_loop()
     task = asyncio.ensure_future(coro)
@@ -229,7 +236,7 @@ async def _interruptible(coro):
         raise KeyboardInterrupt from None
 
 
-def _fmt(value, ci=None) -> str:
+def fmt_rate(value, ci=None) -> str:
     if value is None:
         return "-"
     text = f"{value * 100:.1f}%"
@@ -245,8 +252,8 @@ def print_summary(scores: dict, folder: Path, report: bool = False) -> None:
 
     def row(label: str, block: dict) -> None:
         p, i = block["prompt_accuracy"], block["instruction_accuracy"]
-        table.add_row(label, _fmt(p["strict"], p["strict_ci"]), _fmt(p["loose"], p["loose_ci"]),
-                      _fmt(i["strict"], i["strict_ci"]), _fmt(i["loose"], i["loose_ci"]))
+        table.add_row(label, fmt_rate(p["strict"], p["strict_ci"]), fmt_rate(p["loose"], p["loose_ci"]),
+                      fmt_rate(i["strict"], i["strict_ci"]), fmt_rate(i["loose"], i["loose_ci"]))
 
     row("all", scores)
     for n, block in scores["by_n"].items():

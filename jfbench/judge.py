@@ -48,7 +48,7 @@ def nonce_for(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def _block(name: str, nonce: str, body: str) -> str:
+def data_block(name: str, nonce: str, body: str) -> str:
     return f"<{name}-{nonce}>\n{body}\n</{name}-{nonce}>"
 
 
@@ -58,15 +58,15 @@ def render_messages(inst: Constraint, response: str, instruction: str | None = N
     nonce = nonce_for(response)
     rubric = rubric_path(inst.rubric or "").read_text(encoding="utf-8").strip()
     parts = [
-        "## 判定基準", _block("rubric", nonce, rubric),
-        "## 回答者に課された条件", _block("constraint", nonce, inst.wording()),
+        "## 判定基準", data_block("rubric", nonce, rubric),
+        "## 回答者に課された条件", data_block("constraint", nonce, inst.wording()),
     ]
     if instruction:
-        parts += ["## 回答者が受け取った指示の全文", _block("instruction", nonce, instruction)]
+        parts += ["## 回答者が受け取った指示の全文", data_block("instruction", nonce, instruction)]
     if document:
-        parts += ["## 指示に含まれていた元の文書", _block("document", nonce, document)]
+        parts += ["## 指示に含まれていた元の文書", data_block("document", nonce, document)]
     parts += [
-        "## 審査対象の回答（データ）", _block("response", nonce, response),
+        "## 審査対象の回答（データ）", data_block("response", nonce, response),
         f"上の <response-{nonce}> の回答が条件を満たしているかを判定基準に従って判定し、JSON だけで答えてください。",
     ]
     return [{"role": "system", "content": system_prompt()}, {"role": "user", "content": "\n\n".join(parts)}]
@@ -158,8 +158,11 @@ class Judge:
         self._structured = True  # dropped for the run once the provider rejects response_format
 
     async def verdict(self, inst: Constraint, response: Response, instruction: str | None = None) -> Verdict:
-        messages = render_messages(inst, response.text, instruction,
-                                   response.doc.text if response.doc is not None else None)
+        return await self.decide(render_messages(inst, response.text, instruction,
+                                                 response.doc.text if response.doc is not None else None))
+
+    async def decide(self, messages: list[dict[str, str]]) -> Verdict:
+        """The majority verdict of `samples` judge answers to a rendered judge prompt."""
         results = await asyncio.gather(*(self._sample(messages, k) for k in range(self.samples)))
         usage = sum((u for _, u in results), Usage())
         votes = [v for v, _ in results if isinstance(v, tuple)]

@@ -65,10 +65,15 @@ class RunData:
         return float(sum(costs)) if costs else None
 
 
-def load_run(folder: Path) -> RunData:
-    """A run folder's data, or a one-line RunError saying what is missing and how to get it."""
+def load_run(folder: Path) -> Any:
+    """A run folder's data (RunData, or RoleplayRunData for a role-play run), or a one-line RunError saying
+    what is missing and how to get it."""
     if not folder.is_dir():
-        raise RunError(f"{folder} is not a folder; give a run folder written by jfbench eval")
+        raise RunError(f"{folder} is not a folder; give a run folder written by jfbench eval or roleplay")
+    if run_kind(folder) == "roleplay":
+        from jfbench.roleplay.report import load_roleplay_run
+
+        return load_roleplay_run(folder)
     config = load_config(folder)
     scores_path = folder / "scores.json"
     if not scores_path.exists():
@@ -85,7 +90,15 @@ def load_run(folder: Path) -> RunData:
     return RunData(folder=folder, config=config, scores=scores, verdicts=verdicts, responses=responses)
 
 
-def label_runs(runs: Sequence[RunData]) -> None:
+def run_kind(folder: Path) -> str:
+    try:
+        data = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return "eval"  # load_config reports the problem
+    return data.get("kind", "eval") if isinstance(data, dict) else "eval"
+
+
+def label_runs(runs: Sequence[Any]) -> None:
     """Each run's label: its model, or model and folder name when two runs share a model."""
     counts: dict[str, int] = {}
     for run in runs:
@@ -344,25 +357,40 @@ def metadata_table(runs: Sequence[RunData]) -> Table:
 
 @dataclass
 class Report:
-    runs: list[RunData]
+    runs: list[Any]
     tables: dict[str, Table]
     charts: dict[str, tuple[str, bytes]]  # name -> (title, PNG)
+    sections: list[tuple[str | None, str | None]]  # (table, chart) in page order
     created: str
 
 
-def build_report(runs: Sequence[RunData]) -> Report:
+def build_report(runs: Sequence[Any]) -> Report:
+    """The report of eval runs (RunData) and role-play runs (RoleplayRunData), each kind in its own sections."""
     from jfbench import charts
 
     runs = list(runs)
     label_runs(runs)
-    tables = {t.name: t for t in (headline_table(runs), usage_table(runs), group_table(runs),
-                                  constraint_table(runs), metadata_table(runs))}
-    return Report(runs=runs, tables=tables, charts=charts.all_charts(runs),
+    evals = [r for r in runs if isinstance(r, RunData)]
+    roleplays = [r for r in runs if not isinstance(r, RunData)]
+    tables: list[Table] = []
+    figures: dict[str, tuple[str, bytes]] = {}
+    sections: list[tuple[str | None, str | None]] = []
+    if evals:
+        tables += [headline_table(evals), usage_table(evals), group_table(evals), constraint_table(evals),
+                   metadata_table(evals)]
+        figures.update(charts.all_charts(evals))
+        sections += [("headline", "accuracy_by_n"), ("groups", "groups"), (None, "tokens"), ("usage", None),
+                     ("constraints", None), ("runs", None)]
+    if roleplays:
+        from jfbench.roleplay import report as roleplay_report
+
+        tables += roleplay_report.tables(roleplays)
+        figures["roleplay_survival"] = ("Role-play: conversations still following every rule",
+                                        charts.rules_kept_by_turn(roleplays))
+        sections += [("roleplay", "roleplay_survival"), ("roleplay_cards", None), ("roleplay_rules", None),
+                     ("roleplay_runs", None)]
+    return Report(runs=runs, tables={t.name: t for t in tables}, charts=figures, sections=sections,
                   created=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
-
-
-SECTIONS = (("headline", "accuracy_by_n"), ("groups", "groups"), (None, "tokens"), ("usage", None),
-            ("constraints", None), ("runs", None))
 
 
 def _section_title(report: Report, table_name: str | None, chart_name: str | None) -> str:
@@ -373,7 +401,7 @@ def markdown(report: Report) -> str:
     models = ", ".join(run.label for run in report.runs)
     parts = [f"# jfbench report\n\n{len(report.runs)} run(s): {md_escape(models)}. Created {report.created} by jfbench "
              f"{__version__}.\n"]
-    for table_name, chart_name in SECTIONS:
+    for table_name, chart_name in report.sections:
         parts.append(f"## {_section_title(report, table_name, chart_name)}\n")
         if chart_name:
             parts.append(f"![{report.charts[chart_name][0]}](charts/{chart_name}.png)\n")
@@ -406,7 +434,7 @@ def html_page(report: Report) -> str:
     body = [f"<h1>jfbench report</h1><p class=\"meta\">{len(report.runs)} run(s): {html.escape(models)}. "
             f"Created {html.escape(report.created)} by jfbench {html.escape(__version__)}.</p>"]
     nav = []
-    for table_name, chart_name in SECTIONS:
+    for table_name, chart_name in report.sections:
         anchor = table_name or chart_name or ""
         title = _section_title(report, table_name, chart_name)
         nav.append(f'<a href="#s-{anchor}">{html.escape(title)}</a>')

@@ -8,7 +8,8 @@ Each request to /v1/chat/completions takes the next step of the script (the last
   {"error_body": {...}}                   HTTP 200 whose body is an error object, no choices
   {"reject_response_format": True, ...}   400 if the request asks for response_format, else as the rest says
   {"content": "...", "message": {...}}    extra message fields (e.g. "reasoning") beside the content
-Every request body is recorded in `requests`.
+Every request body is recorded in `requests`. Instead of a list, the script may be a function of the
+request body returning the step: a server that answers by what it is asked (role-play, judges).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -26,8 +28,8 @@ class _Server(ThreadingHTTPServer):
 
 
 class ScriptedOpenAIServer:
-    def __init__(self, script: list[dict[str, Any]]) -> None:
-        self.script = list(script)
+    def __init__(self, script: list[dict[str, Any]] | Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        self.script = script if callable(script) else list(script)
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         server = self
@@ -77,6 +79,8 @@ class ScriptedOpenAIServer:
     def _next(self, body: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
             self.requests.append(body)
+            if callable(self.script):
+                return self.script(body)
             return self.script.pop(0) if len(self.script) > 1 else self.script[0]
 
     @property

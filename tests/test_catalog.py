@@ -139,7 +139,8 @@ def test_duplicate_ids_are_rejected():
 
 
 def test_every_constraint_package_is_shipped():
-    """A group that grows into a folder must be listed in pyproject.toml, or `pip install .` drops it."""
+    """A group (or engine part) that grows into a folder must be listed in pyproject.toml, or `pip install .`
+    drops it."""
     import tomllib
 
     from conftest import ROOT
@@ -147,4 +148,6 @@ def test_every_constraint_package_is_shipped():
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     folders = {"jfbench.constraints." + ".".join(p.parent.relative_to(ROOT / "constraints").parts)
                for p in (ROOT / "constraints").rglob("__init__.py") if p.parent != ROOT / "constraints"}
+    folders |= {"jfbench." + ".".join(p.parent.relative_to(ROOT / "jfbench").parts)
+                for p in (ROOT / "jfbench").rglob("__init__.py") if p.parent != ROOT / "jfbench"}
     assert folders <= listed, sorted(folders - listed)
