@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +9,7 @@ import typer
 from rich.table import Table
 
 from jfbench.cli import JudgeBaseUrl, JudgeCachePath, UsageError, app, err, fail_usage, make_judge, out
-from jfbench.cli_run import ProgressView, ReportOption, fmt_rate, interruptible
+from jfbench.cli_run import ProgressView, ReportOption, fmt_rate, run_live
 from jfbench.models import GenSettings, ModelError
 
 
@@ -94,17 +93,9 @@ def roleplay(
         fail_usage(str(exc))
     total = sum(c.turns for c in plan(selected, turns, repeats, seed))
     state = ProgressView(total, "roleplay")
-    try:
-        with state.bar:
-            result = asyncio.run(interruptible(run_roleplay(
-                selected, folder, config, sides, judge=judge_model, concurrency=concurrency, rpm=rpm, retries=retries,
-                timeout=timeout, progress=state.progress)))
-    except RunError as exc:
-        fail_usage(str(exc))
-    except KeyboardInterrupt:
-        err.print(f"interrupted: {state.progress.done} of {total} turns are saved in {folder}; "
-                  "run the same command again to resume", highlight=False)
-        raise typer.Exit(130) from None
+    result = run_live(state, folder, "turns", run_roleplay(
+        selected, folder, config, sides, judge=judge_model, concurrency=concurrency, rpm=rpm, retries=retries,
+        timeout=timeout, progress=state.progress))
     print_roleplay_summary(result.scores, folder, report)
     if result.fatal:
         err.print(f"[bold red]error:[/] the model cannot answer: {result.fatal}", highlight=False)

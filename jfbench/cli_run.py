@@ -142,17 +142,9 @@ def eval_cmd(
     if not items:
         fail_usage("no items selected; check --n and --limit")
     state = ProgressView(len(items))
-    try:
-        with state.bar:
-            result = asyncio.run(interruptible(evaluate(
-                items, folder, config, spec, judge=judge_model, concurrency=concurrency, rpm=rpm, retries=retries,
-                timeout=timeout, replay=replay, progress=state.progress)))
-    except RunError as exc:
-        fail_usage(str(exc))
-    except KeyboardInterrupt:
-        err.print(f"interrupted: {state.progress.done} of {len(items)} answers are saved in {folder}; "
-                  "run the same command again to resume", highlight=False)
-        raise typer.Exit(130) from None
+    result = run_live(state, folder, "answers", evaluate(
+        items, folder, config, spec, judge=judge_model, concurrency=concurrency, rpm=rpm, retries=retries,
+        timeout=timeout, replay=replay, progress=state.progress))
     print_summary(result.scores, folder, report)
     if result.fatal:
         err.print(f"[bold red]error:[/] the model cannot answer: {result.fatal}", highlight=False)
@@ -220,6 +212,22 @@ class ProgressView:
         cost = f" ${p.usage.cost:.4f}" if p.usage.cost is not None else ""
         self.bar.update(self.task, completed=p.done,
                         info=f"errors {p.errors}  tokens {tokens:,}{cost}")
+
+
+def run_live(state: ProgressView, folder: Path, unit: str, coro):
+    """Runs a pipeline under its progress bar: bad input is a usage error; Ctrl-C (or SIGTERM) says what is
+    saved and how to resume, exit code 130."""
+    from jfbench.run import RunError
+
+    try:
+        with state.bar:
+            return asyncio.run(interruptible(coro))
+    except RunError as exc:
+        fail_usage(str(exc))
+    except KeyboardInterrupt:
+        err.print(f"interrupted: {state.progress.done} of {state.progress.total} {unit} are saved in {folder}; "
+                  "run the same command again to resume", highlight=False)
+        raise typer.Exit(130) from None
 
 
 async def interruptible(coro):

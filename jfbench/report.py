@@ -75,19 +75,24 @@ def load_run(folder: Path) -> Any:
 
         return load_roleplay_run(folder)
     config = load_config(folder)
-    scores_path = folder / "scores.json"
-    if not scores_path.exists():
-        raise RunError(f"{folder} has no scores.json yet; run `jfbench score {folder}` first")
-    try:
-        scores = json.loads(scores_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise RunError(f"{scores_path} is not JSON ({exc.msg}); run `jfbench score {folder}` to rewrite it") from None
-    if not isinstance(scores, dict) or scores.get("schema_version") != SCHEMA_VERSION:
-        raise RunError(f"{scores_path} is not a jfbench {SCHEMA_VERSION} scores file; "
-                       f"run `jfbench score {folder}` to rewrite it")
+    scores = read_scores(folder, "schema_version", SCHEMA_VERSION)
     verdicts = read_jsonl(folder / "verdicts.jsonl", ItemVerdicts, repair=False)
     responses = {r.item_id: r for r in read_jsonl(folder / "responses.jsonl", ResponseRecord, repair=False)}
     return RunData(folder=folder, config=config, scores=scores, verdicts=verdicts, responses=responses)
+
+
+def read_scores(folder: Path, key: str, version: Any) -> dict[str, Any]:
+    """A run's scores.json, checked to carry `key` = `version`; problems say to re-run jfbench score."""
+    path = folder / "scores.json"
+    if not path.exists():
+        raise RunError(f"{folder} has no scores.json yet; run `jfbench score {folder}` first")
+    try:
+        scores = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise RunError(f"{path} is not JSON ({exc.msg}); run `jfbench score {folder}` to rewrite it") from None
+    if not isinstance(scores, dict) or scores.get(key) != version:
+        raise RunError(f"{path} is not a jfbench {version} scores file; run `jfbench score {folder}` to rewrite it")
+    return scores
 
 
 def run_kind(folder: Path) -> str:
@@ -421,7 +426,8 @@ th,td{border:1px solid #d0d7de;padding:.25rem .5rem;vertical-align:top}
 th{background:#f6f8fa;position:sticky;top:0}
 td.int,td.rate,td.rate_ci,td.money{text-align:right;white-space:nowrap}
 td.text{max-width:28rem;overflow-wrap:anywhere}
-td.c-constraint,td.c-model,td.c-group,td.c-title,td.c-kind,td.c-example_item{white-space:nowrap}
+td.c-constraint,td.c-model,td.c-group,td.c-title,td.c-kind,td.c-example_item,td.c-rule,td.c-card,
+td.c-example_turn{white-space:nowrap}
 td.c-example_answer{min-width:16rem;font-size:.78rem;color:#3d444d}
 td.c-example_reason{min-width:11rem;font-size:.78rem}
 img{max-width:100%;height:auto;border:1px solid #eaeef2}

@@ -330,12 +330,13 @@ async def evaluate(items: Sequence[Item], folder: Path, config: RunConfig, spec:
     return RunResult(folder=folder, scores=scores, answered=len(responses), failed=failed, fatal=fatal)
 
 
-def load_config(folder: Path) -> RunConfig:
+def load_config(folder: Path, model: type[BaseModel] = RunConfig) -> Any:
+    """The run.json of a folder as `model` (RunConfig, or RoleplayConfig for a role-play run)."""
     run_json = folder / "run.json"
     if not run_json.exists():
         raise RunError(f"{folder} is not a run folder (no run.json)")
     try:
-        return RunConfig.model_validate_json(run_json.read_text(encoding="utf-8"))
+        return model.model_validate_json(run_json.read_text(encoding="utf-8"))
     except ValidationError as exc:
         raise RunError(f"{run_json} is not a run.json ({exc.errors()[0]['msg']})") from exc
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jfbench.report import Column, Table, excerpt
+from jfbench.report import Column, Table, excerpt, read_scores
 from jfbench.roleplay.check import TurnVerdicts
 from jfbench.roleplay.converse import RoleplayConfig, TurnRecord, read_turns
 from jfbench.roleplay.run import load_roleplay_config
 from jfbench.roleplay.score import SCHEMA
-from jfbench.run import RunError, read_jsonl
+from jfbench.run import read_jsonl
 
 
 @dataclass
@@ -30,15 +30,7 @@ class RoleplayRunData:
 
 def load_roleplay_run(folder: Path) -> RoleplayRunData:
     config = load_roleplay_config(folder)
-    path = folder / "scores.json"
-    if not path.exists():
-        raise RunError(f"{folder} has no scores.json yet; run `jfbench score {folder}` first")
-    try:
-        scores = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise RunError(f"{path} is not JSON ({exc.msg}); run `jfbench score {folder}` to rewrite it") from None
-    if not isinstance(scores, dict) or scores.get("schema") != SCHEMA:
-        raise RunError(f"{path} is not a jfbench role-play scores file; run `jfbench score {folder}` to rewrite it")
+    scores = read_scores(folder, "schema", SCHEMA)
     verdicts = read_jsonl(folder / "verdicts.jsonl", TurnVerdicts, repair=False)
     return RoleplayRunData(folder, config, scores, verdicts, read_turns(folder, repair=False))
 
@@ -122,7 +114,7 @@ def rule_table(runs: Sequence[RoleplayRunData]) -> Table:
                 row.update(example_turn=f"{v.conversation} #{v.turn}", example_answer=excerpt(text),
                            example_reason=excerpt(reason))
                 break
-        row["_sort"] = (min(r for r, _ in rates) if rates else 2.0, rule)
+        row["_sort"] = (sum(r for r, _ in rates) / len(rates) if rates else 2.0, rule)  # mean, as in eval
         rows.append(row)
     table.rows = sorted(rows, key=lambda r: r.pop("_sort"))
     return table

@@ -9,15 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from jfbench.judge import Judge
 from jfbench.models import Usage
 from jfbench.roleplay.cards import RoleCard
 from jfbench.roleplay.check import TurnVerdicts, check_conversations
 from jfbench.roleplay.converse import Conversation, RoleplayConfig, Sides, TurnRecord, converse, plan, read_turns
 from jfbench.roleplay.score import score_roleplay
-from jfbench.run import Progress, RunError, write_atomic
+from jfbench.run import Progress, RunError, load_config, write_atomic
 
 
 @dataclass
@@ -29,13 +27,7 @@ class RoleplayResult:
 
 
 def load_roleplay_config(folder: Path) -> RoleplayConfig:
-    path = folder / "run.json"
-    if not path.exists():
-        raise RunError(f"{folder} is not a run folder (no run.json)")
-    try:
-        return RoleplayConfig.model_validate_json(path.read_text(encoding="utf-8"))
-    except ValidationError as exc:
-        raise RunError(f"{path} is not a role-play run.json ({exc.errors()[0]['msg']})") from None
+    return load_config(folder, RoleplayConfig)
 
 
 def prepare(folder: Path, config: RoleplayConfig) -> None:
