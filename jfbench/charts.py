@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 from matplotlib import font_manager, rc_context
 from matplotlib.figure import Figure
 
+from jfbench import report
 from jfbench.catalog import GROUP_TITLES_JA
 
 if TYPE_CHECKING:
     from jfbench.report import RunData
 
-SCOPES = ("1", "2", "4", "8", "all")
+SCOPES = (*report.SCOPES[1:], report.SCOPES[0])  # the counts, then "all" at the right
 COLORS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C", "#CCB974",
           "#64B5CD")
 DPI = 110
@@ -78,6 +79,26 @@ def _value_label(ax: Any, pos: float, value: float | None, *, vertical: bool) ->
                 fontsize=8, color=color)
 
 
+def _grouped_bars(ax: Any, runs: Sequence[Any], rates: list[list[dict[str, Any] | None]], *, vertical: bool) -> None:
+    """One bar per run in each slot: rates[run][slot] is a scores block with "strict" and "strict_ci" (None
+    where the run has no verdict there); percent values, 95% whiskers, the value at each bar's foot."""
+    size = 0.8 / len(runs)
+    for k, (run, blocks) in enumerate(zip(runs, rates, strict=True)):
+        values = [b["strict"] if b else None for b in blocks]
+        cis = [b["strict_ci"] if b else None for b in blocks]
+        positions = [i + (k - (len(runs) - 1) / 2) * size for i in range(len(blocks))]
+        lengths = [v * 100 if v is not None else 0 for v in values]
+        err = [[e * 100 for e in side] for side in _whiskers(values, cis)]
+        style = {"color": COLORS[k % len(COLORS)], "label": run.label,
+                 "error_kw": {"elinewidth": 1, "ecolor": "#333333"}}
+        if vertical:
+            ax.bar(positions, lengths, size * 0.92, yerr=err, capsize=3, **style)
+        else:
+            ax.barh(positions, lengths, size * 0.9, xerr=err, capsize=2, **style)
+        for pos, value in zip(positions, values, strict=True):
+            _value_label(ax, pos, value, vertical=vertical)
+
+
 def _legend(ax: Any, runs: Sequence[RunData]) -> None:
     if len(runs) > 1:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(3, len(runs)), frameon=False)
@@ -89,18 +110,8 @@ def accuracy_by_n(runs: Sequence[RunData]) -> bytes:
     with rc_context(_style()):
         fig = Figure(figsize=(8, 4.2))
         ax = fig.subplots()
-        width = 0.8 / len(runs)
-        for k, run in enumerate(runs):
-            blocks = [run.block(s) for s in scopes]
-            values = [b["prompt_accuracy"]["strict"] if b else None for b in blocks]
-            cis = [b["prompt_accuracy"]["strict_ci"] if b else None for b in blocks]
-            xs = [i + (k - (len(runs) - 1) / 2) * width for i in range(len(scopes))]
-            heights = [v * 100 if v is not None else 0 for v in values]
-            err = [[e * 100 for e in side] for side in _whiskers(values, cis)]
-            ax.bar(xs, heights, width * 0.92, color=COLORS[k % len(COLORS)], label=run.label,
-                   yerr=err, capsize=3, error_kw={"elinewidth": 1, "ecolor": "#333333"})
-            for x, value in zip(xs, values, strict=True):
-                _value_label(ax, x, value, vertical=True)
+        rates = [[(run.block(s) or {}).get("prompt_accuracy") for s in scopes] for run in runs]
+        _grouped_bars(ax, runs, rates, vertical=True)
         ax.set_xticks(range(len(scopes)), [f"n = {s}" if s != "all" else "全体 (all)" for s in scopes])
         ax.set_ylim(0, 100)
         ax.set_ylabel("prompt-level accuracy, strict (%)")
@@ -115,18 +126,7 @@ def group_rates(runs: Sequence[RunData]) -> bytes:
     with rc_context(_style()):
         fig = Figure(figsize=(8, 1.2 + 0.32 * len(groups) * max(1, len(runs)) ** 0.6))
         ax = fig.subplots()
-        height = 0.8 / len(runs)
-        for k, run in enumerate(runs):
-            blocks = [run.scores["by_group"].get(g) for g in groups]
-            values = [b["strict"] if b else None for b in blocks]
-            cis = [b["strict_ci"] if b else None for b in blocks]
-            ys = [i + (k - (len(runs) - 1) / 2) * height for i in range(len(groups))]
-            widths = [v * 100 if v is not None else 0 for v in values]
-            err = [[e * 100 for e in side] for side in _whiskers(values, cis)]
-            ax.barh(ys, widths, height * 0.9, color=COLORS[k % len(COLORS)], label=run.label, xerr=err,
-                    capsize=2, error_kw={"elinewidth": 0.8, "ecolor": "#333333"})
-            for y, value in zip(ys, values, strict=True):
-                _value_label(ax, y, value, vertical=False)
+        _grouped_bars(ax, runs, [[run.scores["by_group"].get(g) for g in groups] for run in runs], vertical=False)
         ax.set_yticks(range(len(groups)), [f"{GROUP_TITLES_JA[g]}  {g}" for g in groups])
         ax.invert_yaxis()
         ax.set_xlim(0, 100)

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from jfbench.cli import JudgeBaseUrl, JudgeCachePath, UsageError, app, err, fail_usage, make_judge, out
-from jfbench.cli_run import ProgressView, ReportOption, fmt_rate, run_live
+from jfbench.cli_run import ProgressView, ReportOption, fmt_rate, run_live, write_run_report
 from jfbench.models import GenSettings, ModelError
 
 
@@ -96,7 +96,9 @@ def roleplay(
     result = run_live(state, folder, "turns", run_roleplay(
         selected, folder, config, sides, judge=judge_model, concurrency=concurrency, rpm=rpm, retries=retries,
         timeout=timeout, progress=state.progress))
-    print_roleplay_summary(result.scores, folder, report)
+    print_roleplay_summary(result.scores, folder)
+    if report:
+        write_run_report(folder)
     if result.fatal:
         err.print(f"[bold red]error:[/] the model cannot answer: {result.fatal}", highlight=False)
         raise typer.Exit(2)
@@ -105,7 +107,7 @@ def roleplay(
                   "command again to continue them", highlight=False)
 
 
-def print_roleplay_summary(scores: dict, folder: Path, report: bool = False) -> None:
+def print_roleplay_summary(scores: dict, folder: Path) -> None:
     rate = scores["following_rate"]
     table = Table(title=f"jfbench role-play ({scores['turns']} of {scores['planned_turns']} turns, "
                         f"{scores['conversations']} conversations)")
@@ -123,10 +125,6 @@ def print_roleplay_summary(scores: dict, folder: Path, report: bool = False) -> 
     if scores["skipped_rules"]:
         out.print(f"skipped (no judge): {', '.join(scores['skipped_rules'])}", highlight=False)
     out.print(f"run folder: {folder}", highlight=False)
-    if report:
-        from jfbench.report import load_run, write_report
-
-        out.print(f"report: {write_report([load_run(folder)], folder)} (and report.md)", highlight=False)
 
 
 def rescore_roleplay_cmd(run_dir: Path, judge: str, judge_base_url: str | None, judge_cache: Path | None,
@@ -140,5 +138,7 @@ def rescore_roleplay_cmd(run_dir: Path, judge: str, judge_base_url: str | None, 
         scores = rescore_roleplay(run_dir, load_cards(cards_dir), make_judge(judge, judge_base_url, 1, judge_cache))
     except (UsageError, RunError, CardError) as exc:
         fail_usage(str(exc))
-    print_roleplay_summary(scores, run_dir, report)
+    print_roleplay_summary(scores, run_dir)
+    if report:
+        write_run_report(run_dir)
 

@@ -145,7 +145,9 @@ def eval_cmd(
     result = run_live(state, folder, "answers", evaluate(
         items, folder, config, spec, judge=judge_model, concurrency=concurrency, rpm=rpm, retries=retries,
         timeout=timeout, replay=replay, progress=state.progress))
-    print_summary(result.scores, folder, report)
+    print_summary(result.scores, folder)
+    if report:
+        write_run_report(folder)
     if result.fatal:
         err.print(f"[bold red]error:[/] the model cannot answer: {result.fatal}", highlight=False)
         raise typer.Exit(2)
@@ -191,7 +193,9 @@ def score(
         scores = rescore(run_dir, items, config, judge_model)
     except (UsageError, RunError) as exc:
         fail_usage(str(exc))
-    print_summary(scores, run_dir, report)
+    print_summary(scores, run_dir)
+    if report:
+        write_run_report(run_dir)
 
 
 # --- display ----------------------------------------------------------------------------------------------
@@ -253,7 +257,7 @@ def fmt_rate(value, ci=None) -> str:
     return text
 
 
-def print_summary(scores: dict, folder: Path, report: bool = False) -> None:
+def print_summary(scores: dict, folder: Path) -> None:
     table = Table(title=f"jfbench results ({scores['n_answered']} of {scores['n_items']} items answered)")
     for col in ("", "prompt strict", "prompt loose", "instruction strict", "instruction loose"):
         table.add_column(col)
@@ -275,10 +279,13 @@ def print_summary(scores: dict, folder: Path, report: bool = False) -> None:
     out.print(f"tokens: {usage['prompt_tokens']:,} prompt, {usage['completion_tokens']:,} completion "
               f"({usage['reasoning_tokens']:,} reasoning){cost}", highlight=False)
     out.print(f"run folder: {folder}", highlight=False)
-    if report:
-        from jfbench.report import load_run, write_report
 
-        out.print(f"report: {write_report([load_run(folder)], folder)} (and report.md)", highlight=False)
+
+def write_run_report(folder: Path) -> None:
+    """The report of a finished run (eval or role-play), written into its folder; prints its path."""
+    from jfbench.report import load_run, write_report
+
+    out.print(f"report: {write_report([load_run(folder)], folder)} (and report.md)", highlight=False)
 
 
 @app.command("make-train")

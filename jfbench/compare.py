@@ -10,6 +10,7 @@ guards the group table against reading one lucky p-value out of many.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from math import comb
@@ -74,20 +75,28 @@ def holm(pvalues: Sequence[float | None]) -> list[float | None]:
     return out
 
 
+def resample_weights(n: int, rng: np.random.Generator) -> np.ndarray:
+    """BOOTSTRAP resamples of n items as multiplicities (row r: how often each item was drawn), so a scope's
+    resampled sums are matrix products over the items it touches."""
+    return rng.multinomial(n, np.full(n, 1 / n), size=BOOTSTRAP) if n > 1 else np.ones((0, n))
+
+
 def paired(scope: str, passes_a: np.ndarray, passes_b: np.ndarray, counts: np.ndarray, gained: int, lost: int,
-           rng: np.random.Generator) -> Paired:
+           weights: np.ndarray) -> Paired:
     """Rates sum(passes)/sum(counts) of both runs over the items of a scope, their difference and its
-    paired bootstrap interval (items resampled, the same draw for both runs)."""
+    paired bootstrap interval (items resampled, the same draws for both runs; `weights` from
+    resample_weights over the same items)."""
     total = float(counts.sum())
     if total == 0:
         return Paired(scope, 0, None, None, None, None, 0, 0, None)
     a, b = float(passes_a.sum()) / total, float(passes_b.sum()) / total
     ci = None
-    if len(counts) > 1:
-        idx = rng.integers(0, len(counts), size=(BOOTSTRAP, len(counts)))
-        dens = counts[idx].sum(axis=1)
+    if len(weights):
+        touched = np.flatnonzero(counts)
+        w = weights[:, touched]
+        dens = w @ counts[touched]
         keep = dens > 0
-        diffs = (passes_b[idx].sum(axis=1)[keep] - passes_a[idx].sum(axis=1)[keep]) / dens[keep]
+        diffs = (w @ passes_b[touched] - w @ passes_a[touched])[keep] / dens[keep]
         lo, hi = np.percentile(diffs, [2.5, 97.5])
         ci = (float(lo), float(hi))
     return Paired(scope, int(total), a, b, b - a, ci, gained, lost, mcnemar_exact(gained, lost))
@@ -131,25 +140,31 @@ def compare_runs(run_a: RunData, run_b: RunData, mode: str = "strict", seed: int
         pb = np.array([float(y) for _, _, _, y in rows])
         gained = sum(1 for _, _, x, y in rows if not x and y)
         lost = sum(1 for _, _, x, y in rows if x and not y)
-        by_n.append(paired(scope, pa, pb, np.ones(len(rows)), gained, lost, rng))
+        by_n.append(paired(scope, pa, pb, np.ones(len(rows)), gained, lost, resample_weights(len(rows), rng)))
 
-    def instance_scope(name: str, select) -> Paired:
+    # Instances grouped once by group and by constraint: (item index, passed in A, passed in B).
+    scopes: dict[tuple[str, str], list[tuple[int, bool, bool]]] = defaultdict(list)
+    for k, group, cid, x, y in instances:
+        scopes["group", group].append((k, x, y))
+        scopes["constraint", cid].append((k, x, y))
+
+    weights = resample_weights(len(shared), rng)  # one set of item resamples for every instance scope
+
+    def instance_scope(name: str, pairs: list[tuple[int, bool, bool]]) -> Paired:
         pa, pb, counts = np.zeros(len(shared)), np.zeros(len(shared)), np.zeros(len(shared))
-        gained = lost = 0
-        for k, group, cid, x, y in instances:
-            if select(group, cid):
-                pa[k] += x
-                pb[k] += y
-                counts[k] += 1
-                gained += (not x) and y
-                lost += x and (not y)
-        return paired(name, pa, pb, counts, gained, lost, rng)
+        for k, x, y in pairs:
+            pa[k] += x
+            pb[k] += y
+            counts[k] += 1
+        gained = sum(1 for _, x, y in pairs if not x and y)
+        lost = sum(1 for _, x, y in pairs if x and not y)
+        return paired(name, pa, pb, counts, gained, lost, weights)
 
-    by_group = [instance_scope(g, lambda group, _, g=g: group == g) for g in GROUP_TITLES_JA]
+    by_group = [instance_scope(g, scopes.get(("group", g), [])) for g in GROUP_TITLES_JA]
     for row, p in zip(by_group, holm([g.p for g in by_group]), strict=True):
         row.p_holm = p
-    ids = sorted({cid for _, _, cid, _, _ in instances})
-    per_constraint = [instance_scope(c, lambda _, cid, c=c: cid == c) for c in ids]
+    per_constraint = [instance_scope(cid, pairs) for (kind, cid), pairs in sorted(scopes.items())
+                      if kind == "constraint"]
     changed = [c for c in per_constraint if c.gained != c.lost]
     changed.sort(key=lambda c: (-abs(c.gained - c.lost), -abs(c.diff or 0), c.scope))
     return Comparison(a=run_a, b=run_b, mode=mode, shared=len(shared), only_a=len(set(items_a) - set(items_b)),

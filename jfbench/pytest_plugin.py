@@ -45,10 +45,8 @@ background thread (the client stays on one loop, and async tests can call the fi
 
 from __future__ import annotations
 
-import functools
 import json
 import math
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,8 +57,8 @@ import pytest
 
 if TYPE_CHECKING:
     from jfbench.catalog import Constraint, Verdict
+    from jfbench.ja import Response
 
-SCHEMA_VERSION = 1
 Z95 = NormalDist().inv_cdf(0.975)  # the bootstrap intervals are 95%: se = width / (2 * 1.96)
 EPSILON = 1e-9  # rates are ratios of small integers: 0.8 - 0.79 must not exceed a tolerance of 0.01
 
@@ -84,46 +82,10 @@ def _dest(option: str) -> str:
 
 # --- the scores file (what crosses the file boundary) ---------------------------------------------------
 
-@functools.cache
 def scores_model() -> Any:
-    """ScoresFile: the pydantic model of scores.json, which is also the baseline's format (extra keys are
-    kept). Built on first use: pydantic and the model build cost some 60 ms, which every pytest run in every
-    project with jfbench installed would otherwise pay."""
-    from pydantic import BaseModel, ConfigDict, field_validator
-
-    class Rate(BaseModel):
-        """A strict/loose pair of rates with their 95% intervals, as scoring._pair writes it."""
-
-        model_config = ConfigDict(extra="allow")
-        strict: float | None
-        loose: float | None
-        strict_ci: tuple[float | None, float | None]
-        loose_ci: tuple[float | None, float | None]
-        n: int
-
-    class GroupRate(Rate):
-        occurrences: int
-
-    class SizeScores(BaseModel):
-        model_config = ConfigDict(extra="allow")
-        n_items: int
-        prompt_accuracy: Rate
-        instruction_accuracy: Rate
-
-    class ScoresFile(BaseModel):
-        model_config = ConfigDict(extra="allow")
-        schema_version: int
-        prompt_accuracy: Rate
-        instruction_accuracy: Rate
-        by_n: dict[str, SizeScores]
-        by_group: dict[str, GroupRate]
-
-        @field_validator("schema_version")
-        @classmethod
-        def _known_version(cls, value: int) -> int:
-            if value != SCHEMA_VERSION:
-                raise ValueError(f"schema_version {value}; this jfbench reads {SCHEMA_VERSION}")
-            return value
+    """scoring.ScoresFile, the model of scores.json and so of a baseline. Imported on first use: scoring
+    (numpy, pydantic) costs time that every pytest run in every project with jfbench installed would pay."""
+    from jfbench.scoring import ScoresFile
 
     return ScoresFile
 
@@ -153,17 +115,6 @@ def read_scores(path: Path, what: str) -> tuple[Any, dict[str, Any]]:
         raise pytest.UsageError(f"{what}: {path} is not a jfbench scores file ({where}: "
                                 f"{first['msg'].removeprefix('Value error, ')}); use a run's scores.json or "
                                 "write one with --jfbench-update-baseline") from None
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder and rename it, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 # --- metrics and the comparison -------------------------------------------------------------------------
@@ -499,6 +450,8 @@ class UpdateItem(GateItem):
         gate = self.config.stash[GATE_KEY]
         assert gate.baseline_path is not None
         data = {**gate.raw_scores, "baseline_source": {"run": str(gate.run_dir), **gate.source}}
+        from jfbench.run import write_atomic
+
         try:
             write_atomic(gate.baseline_path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         except OSError as exc:
@@ -693,7 +646,8 @@ class Checker:
               instruction: str | None = None, **params: Any) -> Verdict:
         """The strict verdict of one constraint (id or JFBench alias) with `params` on the answer."""
         __tracebackhide__ = True
-        return self._verdict(_checked_instances([(constraint, params)])[0], response, document, instruction)
+        inst = _checked_instances([(constraint, params)])[0]
+        return self._verdict(inst, _analysed(response, document), instruction)
 
     def verdicts(self, response: str, constraints: Any = None, *, document: str | None = None,
                  instruction: str | None = None) -> list[tuple[Constraint, Verdict]]:
@@ -703,7 +657,8 @@ class Checker:
         if not instances:
             raise ValueError("no constraints to check: pass a list, or mark the test with "
                              "@pytest.mark.jfbench_constraints(...)")
-        return [(inst, self._verdict(inst, response, document, instruction)) for inst in instances]
+        analysed = _analysed(response, document)  # once: every constraint reads the same analysis
+        return [(inst, self._verdict(inst, analysed, instruction)) for inst in instances]
 
     def assert_follows(self, response: str, constraints: Any = None, *, document: str | None = None,
                        instruction: str | None = None, allow_undecided: bool = False) -> list[Verdict]:
@@ -731,18 +686,21 @@ class Checker:
             raise AssertionError("\n".join(lines))
         return [v for _, v in results]
 
-    def _verdict(self, inst: Constraint, response: str, document: str | None, instruction: str | None) -> Verdict:
-        from jfbench.ja import analyse
-
-        if not isinstance(response, str):  # e.g. a whole API response object instead of its text
-            raise TypeError(f"the response must be a str, got {type(response).__name__}")
-        analysed = analyse(response, document)
+    def _verdict(self, inst: Constraint, analysed: Response, instruction: str | None) -> Verdict:
         runner = self._judge()
         if runner is None:
             return inst.evaluate(analysed)
         from jfbench.judge import judged
 
         return runner.run(judged(inst, analysed, runner.judge, instruction=instruction))
+
+
+def _analysed(response: str, document: str | None) -> Response:
+    from jfbench.ja import analyse
+
+    if not isinstance(response, str):  # e.g. a whole API response object instead of its text
+        raise TypeError(f"the response must be a str, got {type(response).__name__}")
+    return analyse(response, document)
 
 
 def _judge_getter(config: pytest.Config) -> Callable[[], JudgeRunner | None]:

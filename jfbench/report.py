@@ -280,18 +280,16 @@ def group_table(runs: Sequence[RunData]) -> Table:
     return table
 
 
-def failing_example(run: RunData, constraint_id: str) -> tuple[str, InstanceResult] | None:
-    """The shortest answer that strictly fails the constraint (ties: lowest item id), with its verdict:
-    short answers show the reader the problem fastest."""
-    best: tuple[int, str, InstanceResult] | None = None
+def failing_examples(run: RunData) -> dict[str, tuple[str, InstanceResult]]:
+    """Per constraint, the shortest answer that strictly fails it (ties: lowest item id), with its verdict:
+    short answers show the reader the problem fastest. One pass over the run."""
+    best: dict[str, tuple[int, str, InstanceResult]] = {}
     for item in run.verdicts:
+        length = len(run.responses[item.item_id].content) if item.item_id in run.responses else 0
         for r in item.results:
-            if r.id == constraint_id and r.passed is False:
-                length = len(run.responses[item.item_id].content) if item.item_id in run.responses else 0
-                if best is None or (length, item.item_id) < best[:2]:
-                    best = (length, item.item_id, r)
-                break
-    return None if best is None else (best[1], best[2])
+            if r.passed is False and (r.id not in best or (length, item.item_id) < best[r.id][:2]):
+                best[r.id] = (length, item.item_id, r)
+    return {cid: (item_id, r) for cid, (_, item_id, r) in best.items()}
 
 
 def _kind(constraint_id: str) -> str:
@@ -314,6 +312,7 @@ def constraint_table(runs: Sequence[RunData]) -> Table:
                   note=f"Strict pass rates. The example is the shortest strictly failing answer (of the model with "
                        f"the lowest rate), cut to {EXCERPT} characters; ↵ marks a line break.")
     ids = sorted({cid for run in runs for cid in run.scores["by_constraint"]})
+    examples = [failing_examples(run) for run in runs]
     rows = []
     for cid in ids:
         row: dict[str, Any] = {"constraint": cid, "kind": _kind(cid)}
@@ -326,7 +325,7 @@ def constraint_table(runs: Sequence[RunData]) -> Table:
             if block and block["strict"] is not None:
                 rates.append((block["strict"], k))
         for _, k in sorted(rates):
-            example = failing_example(runs[k], cid)
+            example = examples[k].get(cid)
             if example:
                 item_id, result = example
                 answer = runs[k].responses.get(item_id)
@@ -340,6 +339,12 @@ def constraint_table(runs: Sequence[RunData]) -> Table:
     return table
 
 
+def settings_text(gen: Any) -> str:
+    """Generation settings as set (JSON of the non-default fields), or "provider defaults"."""
+    fields = {k: v for k, v in gen.model_dump(mode="json").items() if v not in (None, {}, [])}
+    return json.dumps(fields, ensure_ascii=False) if fields else "provider defaults"
+
+
 def metadata_table(runs: Sequence[RunData]) -> Table:
     table = Table("runs", "Runs", [
         Column("model", "model"), Column("spec", "model spec"), Column("base_url", "base URL"),
@@ -348,10 +353,9 @@ def metadata_table(runs: Sequence[RunData]) -> Table:
         Column("version", "jfbench"), Column("folder", "run folder")])
     for run in runs:
         c = run.config
-        gen = {k: v for k, v in c.gen.model_dump(mode="json").items() if v not in (None, {}, [])}
         table.rows.append({
             "model": run.label, "spec": c.model, "base_url": c.base_url or "", "judge": c.judge or "none",
-            "gen": json.dumps(gen, ensure_ascii=False) if gen else "provider defaults",
+            "gen": settings_text(c.gen),
             "dataset": c.dataset, "sha256": c.dataset_sha256, "seed": str(c.seed),
             "selection": f"n = {','.join(map(str, c.sizes or []))}" + (f", limit {c.limit}" if c.limit else ""),
             "version": c.jfbench_version, "folder": str(run.folder)})

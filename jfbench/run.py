@@ -102,9 +102,15 @@ def read_jsonl(path: Path, model: type[BaseModel], *, repair: bool = True) -> li
 
 
 def write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    """Write through a temporary file in the same folder and rename it: a reader never sees half a file,
+    and a failed write leaves the old one (the temporary name is per process, so writers do not collide)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 class Appender:

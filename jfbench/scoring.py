@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from jfbench.models import Usage
 from jfbench.verify import ItemVerdicts
@@ -21,6 +22,46 @@ from jfbench.verify import ItemVerdicts
 SCHEMA_VERSION = 1
 BOOTSTRAP = 1000
 MODES = ("strict", "loose")
+
+
+# --- scores.json as read back (a baseline, a report); extra keys are kept --------------------------------
+
+class Rate(BaseModel):
+    """A strict/loose pair of rates with their 95% intervals, as `_pair` writes it."""
+
+    model_config = ConfigDict(extra="allow")
+    strict: float | None
+    loose: float | None
+    strict_ci: tuple[float | None, float | None]
+    loose_ci: tuple[float | None, float | None]
+    n: int
+
+
+class GroupRate(Rate):
+    occurrences: int
+
+
+class SizeScores(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    n_items: int
+    prompt_accuracy: Rate
+    instruction_accuracy: Rate
+
+
+class ScoresFile(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    schema_version: int
+    prompt_accuracy: Rate
+    instruction_accuracy: Rate
+    by_n: dict[str, SizeScores]
+    by_group: dict[str, GroupRate]
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value != SCHEMA_VERSION:
+            raise ValueError(f"schema_version {value}; this jfbench reads {SCHEMA_VERSION}")
+        return value
 
 
 def _rate(num: np.ndarray, den: np.ndarray, idx: np.ndarray) -> dict[str, Any]:

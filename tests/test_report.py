@@ -14,20 +14,22 @@ from markdown_it import MarkdownIt
 from matplotlib.image import imread
 from typer.testing import CliRunner
 
+from jfbench.catalog import instance
 from jfbench.cli import app
 from jfbench.compare import compare_runs, comparison_markdown, holm, mcnemar_exact
 from jfbench.models import Usage
 from jfbench.report import build_report, excerpt, html_page, load_run, markdown, write_report
 from jfbench.run import ResponseRecord, RunConfig, RunError, write_scores
 from jfbench.sampling import Item
-from jfbench.verify import InstanceResult, ItemVerdicts
+from jfbench.verify import InstanceResult, ItemVerdicts, offline_results
 
 runner = CliRunner()
 SHA = "ab" * 32
 USAGE = Usage(prompt_tokens=100, completion_tokens=40, reasoning_tokens=10, cost=0.002)
 GROUP = {"format.json": "format", "length.characters": "length", "style.polite": "style",
          "content.topic_included": "content"}
-HOSTILE = '<script>alert(1)</script> ![x](http://example.com/x.png) | **太字** <img src="http://example.com/a">'
+HOSTILE = ('以下をご確認ください。<script>alert(1)</script> ![x](http://example.com/x.png) | **太字** '
+           '<img src="http://example.com/a">')
 
 
 def make_run(folder: Path, model: str, rows: list[tuple[str, list[tuple[str, bool | None, bool | None, str]], str]],
@@ -50,18 +52,34 @@ def make_run(folder: Path, model: str, rows: list[tuple[str, list[tuple[str, boo
 
 
 ROWS_A = [
-    ("n1-0000", [("format.json", True, True, "valid JSON object")], '{"都市": "札幌", "人口": 196}'),
-    ("n1-0001", [("length.characters", False, False, "212 characters, above the maximum of 100")],
+    ("n1-0000", [("format.json", True, True, "valid JSON with an object at the top level")],
+     '{"都市": "札幌", "人口": 196}'),
+    ("n1-0001", [("length.characters", False, False, "224 characters (whitespace excluded), needs at most 100")],
      "札幌は北海道の道庁所在地で、冬には雪まつりが開かれます。" * 8),
-    ("n1-0002", [("style.polite", False, True, "sentence 3 ends in plain form: 寒い")],
+    ("n1-0002", [("style.polite", False, True,
+                  "1 sentence(s) end in plain form, e.g. 「冬はとても寒い」 (ends in 寒い); end them in です/ます")],
      "札幌へようこそ。見どころを紹介します。\n冬はとても寒い"),
-    ("n2-0000", [("format.json", True, True, "valid JSON object"), ("style.polite", True, True, "all polite")],
+    ("n2-0000", [("format.json", True, True, "valid JSON with an object at the top level"),
+                 ("style.polite", True, True, "1 sentence(s) end in です/ます form and none in plain form")],
      '{"回答": "雪まつりは二月に開かれます。"}'),
-    ("n2-0001", [("length.characters", False, False, "130 characters, above the maximum of 100"),
-                 ("style.polite", True, True, "all polite")], HOSTILE),
-    ("n2-0002", [("format.json", True, True, "valid JSON object"),
+    ("n2-0001", [("length.characters", False, False, "104 characters (whitespace excluded), needs at most 80"),
+                 ("style.polite", True, True, "1 sentence(s) end in です/ます form and none in plain form")], HOSTILE),
+    ("n2-0002", [("format.json", True, True, "valid JSON with an object at the top level"),
                  ("content.topic_included", None, None, "needs an LLM judge (--judge none)")], '{"話題": "観光"}'),
 ]
+
+
+# The params behind ROWS_A's rule verdicts (the rest take none); the judge constraint stays undecided.
+ROWS_A_PARAMS = {("n1-0001", "length.characters"): {"max": 100}, ("n2-0001", "length.characters"): {"max": 80}}
+
+
+def test_the_fixture_verdicts_are_the_checkers():
+    """ROWS_A's verdicts and reasons are what the real checkers say, so the report tests show real output."""
+    for item_id, results, answer in ROWS_A:
+        rules = [(cid, strict, loose, reason) for cid, strict, loose, reason in results if strict is not None]
+        insts = [instance(cid, ROWS_A_PARAMS.get((item_id, cid), {})) for cid, *_ in rules]
+        real = [(r.id, r.passed, r.loose, r.reason) for r in offline_results(insts, answer)]
+        assert real == rules, item_id
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +142,7 @@ def test_groups_usage_and_constraints_match_hand_computation(run_a, tmp_path):
     assert float(worst["strict_0"]) == 0.0 and worst["kind"] == "rule"
     # The shortest failing answer is n2-0001's (n1-0001's is 224 characters long).
     assert worst["example_item"] == "n2-0001"
-    assert worst["example_reason"] == "130 characters, above the maximum of 100"
+    assert worst["example_reason"] == "104 characters (whitespace excluded), needs at most 80"
     assert worst["example_answer"] == HOSTILE
     assert constraints[1]["example_item"] == "n1-0002"
     assert constraints[1]["example_answer"] == "札幌へようこそ。見どころを紹介します。↵冬はとても寒い"

@@ -77,7 +77,7 @@ def test_bundled_cards_are_valid():
     assert len(cards) >= 12
     for card in cards:
         assert len(card.user_script) >= 40
-        prompt = card.system_prompt()
+        prompt = card.system_prompt
         for rule in card.rules:
             assert card.wording(rule) in prompt
         assert any(r.rubric == "own_line" for r in card.rules)

@@ -84,6 +84,7 @@ class RoleCard(BaseModel):
         return RUBRIC_WORDINGS[rule.rubric or ""].format(assistant=self.assistant, user=self.user,
                                                          flow=" → ".join(self.flow))
 
+    @cached_property
     def system_prompt(self) -> str:
         """What the model under test is told: the role, persona, goals and the numbered rules."""
         goals = "\n".join(f"- {g}" for g in self.goals)

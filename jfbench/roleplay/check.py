@@ -10,13 +10,14 @@ or a script); `in_role` and `flow` are judge-only and skipped with --judge none.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Sequence
 
 import regex
 from pydantic import BaseModel
 
 from jfbench.catalog import Verdict, rubric_path
-from jfbench.ja import analyse
+from jfbench.ja import Response, analyse
 from jfbench.judge import Judge, data_block, judged, nonce_for, system_prompt
 from jfbench.roleplay.cards import CardRule, RoleCard
 from jfbench.roleplay.converse import Conversation, TurnRecord
@@ -32,12 +33,16 @@ class TurnVerdicts(BaseModel):
     results: list[InstanceResult]
 
 
+@functools.cache
+def _speaker_pattern(user: str, assistant: str) -> regex.Pattern[str]:
+    names = sorted({user, assistant, *GENERIC_SPEAKERS}, key=len, reverse=True)
+    alternatives = "|".join(regex.escape(n) for n in names)
+    return regex.compile(r"^[\s　>*「【\[]*(?:" + alternatives + r")[\s　]*[】\]]?[\s　]*[：:]", regex.MULTILINE)
+
+
 def speaker_label(card: RoleCard, text: str) -> str | None:
     """The first line that starts with a speaker label (either party's name or a generic one), if any."""
-    names = sorted({card.user, card.assistant, *GENERIC_SPEAKERS}, key=len, reverse=True)
-    alternatives = "|".join(regex.escape(n) for n in names)
-    pattern = regex.compile(r"^[\s　>*「【\[]*(?:" + alternatives + r")[\s　]*[】\]]?[\s　]*[：:]", regex.MULTILINE)
-    match = pattern.search(text)
+    match = _speaker_pattern(card.user, card.assistant).search(text)
     return match.group(0).strip() if match else None
 
 
@@ -76,9 +81,10 @@ def rubric_messages(card: RoleCard, rule: CardRule, before: Sequence[TurnRecord]
 
 
 async def rule_verdict(card: RoleCard, rule: CardRule, before: Sequence[TurnRecord], turn: TurnRecord,
-                       judge: Judge | None) -> Verdict:
+                       response: Response, judge: Judge | None) -> Verdict:
+    """One rule's verdict on a turn; `response` is the turn's analysis, shared by all its rules."""
     if rule.constraint is not None:
-        return await judged(card.instances[rule.id], analyse(turn.assistant), judge, instruction=card.system_prompt())
+        return await judged(card.instances[rule.id], response, judge, instruction=card.system_prompt)
     offline = own_line_heuristic(card, turn.assistant) if rule.rubric == "own_line" else None
     if judge is None:
         return offline or Verdict(passed=None, reason="needs an LLM judge (--judge none)", method="skipped")
@@ -95,10 +101,11 @@ async def check_conversations(conversations: Sequence[Conversation], turns: dict
     async def one(conv: Conversation, index: int) -> TurnVerdicts:
         history = turns[conv.id]
         turn = history[index]
+        response = analyse(turn.assistant)  # once per turn, for every rule
         results = []
         for rule in conv.card.rules:
             async with semaphore:
-                v = await rule_verdict(conv.card, rule, history[:index], turn, judge)
+                v = await rule_verdict(conv.card, rule, history[:index], turn, response, judge)
             group = conv.card.instances[rule.id].group if rule.constraint else "roleplay"
             results.append(InstanceResult(id=rule.id, group=str(group), passed=v.passed, loose=v.passed,
                                           method=v.method, reason=v.reason, heuristic=v.heuristic, usage=v.usage))

@@ -160,7 +160,7 @@ def user_simulator_messages(card: RoleCard, turns: Sequence[TurnRecord]) -> list
 
 
 def conversation_messages(card: RoleCard, turns: Sequence[TurnRecord], user_line: str) -> list[dict[str, str]]:
-    messages = [{"role": "system", "content": card.system_prompt()}]
+    messages = [{"role": "system", "content": card.system_prompt}]
     for t in turns:
         messages += [{"role": "user", "content": t.user}, {"role": "assistant", "content": t.assistant}]
     return [*messages, {"role": "user", "content": user_line}]

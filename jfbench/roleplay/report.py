@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jfbench.report import Column, Table, excerpt, read_scores
+from jfbench.report import Column, Table, excerpt, read_scores, settings_text
 from jfbench.roleplay.check import TurnVerdicts
 from jfbench.roleplay.converse import RoleplayConfig, TurnRecord, read_turns
 from jfbench.roleplay.run import load_roleplay_config
@@ -77,16 +76,16 @@ def card_table(runs: Sequence[RoleplayRunData]) -> Table:
     return table
 
 
-def failing_turn(run: RoleplayRunData, rule: str) -> tuple[TurnVerdicts, str, str] | None:
-    """The shortest assistant turn that fails a rule, with its text and the verdict's reason."""
-    best = None
+def failing_turns(run: RoleplayRunData) -> dict[str, tuple[TurnVerdicts, str, str]]:
+    """Per rule, the shortest assistant turn that fails it, with its text and the verdict's reason."""
+    best: dict[str, tuple[tuple[int, str, int], tuple[TurnVerdicts, str, str]]] = {}
     for v in run.verdicts:
+        text = run.turns[v.conversation][v.turn - 1].assistant
+        key = (len(text), v.conversation, v.turn)
         for r in v.results:
-            if r.id == rule and r.passed is False:
-                text = run.turns[v.conversation][v.turn - 1].assistant
-                if best is None or (len(text), v.conversation, v.turn) < best[0]:
-                    best = ((len(text), v.conversation, v.turn), (v, text, r.reason))
-    return best[1] if best else None
+            if r.passed is False and (r.id not in best or key < best[r.id][0]):
+                best[r.id] = (key, (v, text, r.reason))
+    return {rule: example for rule, (_, example) in best.items()}
 
 
 def rule_table(runs: Sequence[RoleplayRunData]) -> Table:
@@ -99,6 +98,7 @@ def rule_table(runs: Sequence[RoleplayRunData]) -> Table:
                   note="Pass rate of each rule over the turns it was decided on; the example is the shortest failing "
                        "turn (of the model with the lowest rate).")
     rows = []
+    examples = [failing_turns(run) for run in runs]
     for rule in sorted({r for run in runs for r in run.scores["by_rule"]}):
         row: dict[str, Any] = {"rule": rule}
         rates = []
@@ -108,7 +108,7 @@ def rule_table(runs: Sequence[RoleplayRunData]) -> Table:
             if block and block["value"] is not None:
                 rates.append((block["value"], k))
         for _, k in sorted(rates):
-            example = failing_turn(runs[k], rule)
+            example = examples[k].get(rule)
             if example:
                 v, text, reason = example
                 row.update(example_turn=f"{v.conversation} #{v.turn}", example_answer=excerpt(text),
@@ -127,9 +127,8 @@ def metadata_table(runs: Sequence[RoleplayRunData]) -> Table:
         Column("seed", "seed"), Column("version", "jfbench"), Column("folder", "run folder")])
     for run in runs:
         c = run.config
-        gen = {k: v for k, v in c.gen.model_dump(mode="json").items() if v not in (None, {}, [])}
         table.rows.append({"model": run.label, "spec": c.model, "user": c.user, "judge": c.judge or "none",
-                           "gen": json.dumps(gen, ensure_ascii=False) if gen else "provider defaults",
+                           "gen": settings_text(c.gen),
                            "turns": f"{c.turns} (×{c.repeats})" if c.repeats > 1 else c.turns,
                            "cards": f"{len(c.cards)}: {', '.join(c.cards)}", "seed": str(c.seed),
                            "version": c.jfbench_version, "folder": str(run.folder)})
